@@ -1,0 +1,41 @@
+//! `hapolicy build`: policy files to a CIB.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use hapolicy_compiler::Target;
+
+use crate::{output, report};
+
+pub fn run(files: &[PathBuf], out: Option<&Path>, target: Target) -> u8 {
+    let compiler = match report::load(files, target) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let diagnostics = compiler.diagnostics();
+    if !diagnostics.is_empty() {
+        eprint!("{}", report::human(&compiler, diagnostics));
+    }
+    let Some(xml) = compiler.cib() else {
+        eprintln!("error: the policy has errors; nothing was written");
+        return 1;
+    };
+    match out {
+        Some(path) => {
+            if let Err(e) = output::write_atomically(path, xml) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return 2;
+            }
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(xml.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+                return 2;
+            }
+        }
+    }
+    0
+}

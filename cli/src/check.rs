@@ -1,0 +1,33 @@
+//! `hapolicy check`: report every problem, in human or JSON form.
+
+use std::path::PathBuf;
+
+use hapolicy_compiler::Target;
+
+use crate::{report, Format};
+
+pub fn run(files: &[PathBuf], format: Format, target: Target) -> u8 {
+    let compiler = match report::load(files, target) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let diagnostics = compiler.diagnostics();
+    match format {
+        Format::Json => println!("{}", report::json(&compiler, diagnostics)),
+        Format::Human => {
+            if diagnostics.is_empty() {
+                eprintln!("no problems found in {} file(s)", files.len());
+            } else {
+                eprint!("{}", report::human(&compiler, diagnostics));
+            }
+        }
+    }
+    if report::errors(diagnostics) > 0 {
+        1
+    } else {
+        0
+    }
+}

@@ -1,0 +1,94 @@
+//! The `hapolicy` command: a thin shell over the compiler.
+//!
+//! It owns what the compiler must not: reading files, rendering diagnostics for a terminal
+//! (miette) or for tools (JSON), writing output atomically, and exit codes — 0 success, 1 the
+//! input has errors, 2 usage or I/O errors. One file per subcommand.
+
+mod build;
+mod check;
+mod explain;
+mod output;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(name = "hapolicy", version, about = "A typed policy language for Pacemaker clusters: check policies and compile them to CIB XML")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+pub enum TargetArg {
+    /// Pacemaker 2.1 (CIB schema pacemaker-3.9)
+    #[default]
+    #[value(name = "pacemaker-2")]
+    Pacemaker2,
+    /// Pacemaker 3.0 (CIB schema pacemaker-4.0)
+    #[value(name = "pacemaker-3")]
+    Pacemaker3,
+}
+
+impl From<TargetArg> for hapolicy_compiler::Target {
+    fn from(t: TargetArg) -> Self {
+        match t {
+            TargetArg::Pacemaker2 => hapolicy_compiler::Target::Pacemaker2,
+            TargetArg::Pacemaker3 => hapolicy_compiler::Target::Pacemaker3,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile policy files to one CIB (to OUT, written atomically, or to stdout).
+    Build {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// Where to write the CIB; nothing is written when the policy has errors.
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
+        /// The Pacemaker version the CIB is for.
+        #[arg(long, value_enum, default_value_t)]
+        target: TargetArg,
+    },
+    /// Check policy files and report every problem.
+    Check {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[arg(long, value_enum, default_value_t)]
+        target: TargetArg,
+    },
+    /// Print the documentation of a diagnostic code (e.g. HP2001), or list every code.
+    Explain {
+        /// A code such as HP2001, or a name such as duplicate-operation; omit to list all.
+        code: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let code = match cli.command {
+        Command::Build { files, output, target } => build::run(&files, output.as_deref(), target.into()),
+        Command::Check { files, format, target } => check::run(&files, format, target.into()),
+        Command::Explain { code } => explain::run(code.as_deref()),
+    };
+    ExitCode::from(code)
+}

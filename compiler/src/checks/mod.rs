@@ -1,0 +1,66 @@
+//! Pacemaker's own rules, checked statically. One file per check: its code, its documentation
+//! and its logic. Checks read the semantic model and never change it.
+
+use crate::cib::Target;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::Model;
+
+mod duplicate_operation;
+mod fail_count;
+mod fencing_required;
+mod interval_origin_with_start_delay;
+mod iso_duration;
+mod location_rules;
+mod on_fail;
+mod recurring_action;
+mod references_clone_child;
+mod role_without_promotable;
+mod self_order;
+mod set_score_tie;
+
+/// Every check, in the order they run.
+const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
+    duplicate_operation::check,
+    recurring_action::check,
+    on_fail::check,
+    interval_origin_with_start_delay::check,
+    iso_duration::check,
+    references_clone_child::check,
+    self_order::check,
+    fail_count::check,
+    fencing_required::check,
+    location_rules::check,
+    role_without_promotable::check,
+    set_score_tie::check,
+];
+
+/// The codes the checks report.
+pub static CODES: &[&Code] = &[
+    &duplicate_operation::CODE,
+    &recurring_action::CODE,
+    &on_fail::CODE_DEMOTE,
+    &on_fail::CODE_STOP,
+    &on_fail::CODE_FENCE,
+    &interval_origin_with_start_delay::CODE,
+    &iso_duration::CODE,
+    &references_clone_child::CODE,
+    &self_order::CODE,
+    &fail_count::CODE_CLONE,
+    &fail_count::CODE_OP,
+    &fail_count::CODE_SUM,
+    &fencing_required::CODE,
+    &location_rules::CODE_SCORE,
+    &location_rules::CODE_ONE_RULE,
+    &role_without_promotable::CODE,
+    &role_without_promotable::CODE_STOPPED,
+    &set_score_tie::CODE,
+];
+
+/// Runs every check over the model.
+pub fn run(model: &Model, target: Target) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for check in CHECKS {
+        check(model, target, &mut out);
+    }
+    out
+}

@@ -1,0 +1,64 @@
+//! Readable, deterministic, collision-free ids for the elements the admin did not name.
+
+use std::collections::HashSet;
+
+/// Hands out ids derived from names (`web-monitor-10s`), never one that is already taken.
+pub struct IdAllocator {
+    used: HashSet<String>,
+}
+
+/// Makes any text a valid XML ID (NCName): letters, digits, `-`, `_`, `.`, not starting with a
+/// digit, `-` or `.`.
+pub fn sanitize(base: &str) -> String {
+    let mut out: String = base
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' })
+        .collect();
+    if out.is_empty() || !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        out.insert(0, '_');
+    }
+    out
+}
+
+impl IdAllocator {
+    /// `reserved` are the names the admin declared: generated ids never take them.
+    pub fn new(reserved: impl IntoIterator<Item = String>) -> IdAllocator {
+        IdAllocator { used: reserved.into_iter().collect() }
+    }
+
+    /// An id the admin chose: recorded as used, returned unchanged.
+    pub fn claim(&mut self, id: &str) -> String {
+        self.used.insert(id.to_string());
+        id.to_string()
+    }
+
+    /// A fresh id based on `base`: `base` itself if free, else `base-1`, `base-2`, ...
+    pub fn fresh(&mut self, base: &str) -> String {
+        let base = sanitize(base);
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let mut n = 1u32;
+        loop {
+            let candidate = format!("{base}-{n}");
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_valid_and_unique() {
+        let mut ids = IdAllocator::new(["web".to_string()]);
+        assert_eq!(ids.fresh("web"), "web-1");
+        assert_eq!(ids.fresh("web"), "web-2");
+        assert_eq!(ids.fresh("10s monitor"), "_10s_monitor");
+        assert_eq!(ids.fresh("fail-count-db#monitor"), "fail-count-db_monitor");
+    }
+}

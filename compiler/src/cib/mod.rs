@@ -1,0 +1,49 @@
+//! The CIB model: an ordered XML element tree that build writes and (later) lint and import read.
+//!
+//! It is deliberately generic (element name, attributes in order, children) so that nothing in
+//! a CIB is lost on the way through, and it knows nothing of the policy language: `generate`
+//! turns the semantic model into this tree, `write` turns the tree into XML text.
+
+mod generate;
+mod ids;
+mod write;
+
+pub use generate::{generate, Target};
+pub use write::to_xml;
+
+/// One XML element.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Element {
+    pub name: &'static str,
+    pub attrs: Vec<(&'static str, String)>,
+    pub children: Vec<Element>,
+}
+
+impl Element {
+    pub fn new(name: &'static str) -> Element {
+        Element { name, attrs: Vec::new(), children: Vec::new() }
+    }
+
+    pub fn attr(mut self, key: &'static str, value: impl Into<String>) -> Element {
+        self.attrs.push((key, value.into()));
+        self
+    }
+
+    pub fn set(&mut self, key: &'static str, value: impl Into<String>) {
+        self.attrs.push((key, value.into()));
+    }
+
+    pub fn child(mut self, child: Element) -> Element {
+        self.children.push(child);
+        self
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
+    }
+
+    /// The first child with this element name.
+    pub fn find(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}

@@ -1,0 +1,138 @@
+//! The compiler database: the only user of salsa.
+//!
+//! Inputs are the source files and the project (its file list and build target). Parsing is per
+//! file; the model, the diagnostics and the CIB are per project. The CLI and the language server
+//! both go through `Compiler`, which owns the database and applies changes as input setters.
+
+use salsa::Setter;
+
+use crate::cib::{self, Target};
+use crate::diagnostics::{Diagnostic, FileId, Severity};
+use crate::model::{self, Model};
+use crate::syntax::{self, ParsedFile};
+
+#[salsa::input(debug)]
+pub struct SourceFile {
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub text: String,
+}
+
+#[salsa::input(debug)]
+pub struct Project {
+    #[returns(ref)]
+    pub files: Vec<SourceFile>,
+    pub target: Target,
+}
+
+#[salsa::db]
+#[derive(Default, Clone)]
+pub struct Database {
+    storage: salsa::Storage<Self>,
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}
+
+/// Parses one file (re-run only when that file's text changes).
+#[salsa::tracked(returns(ref))]
+pub fn parse_file(db: &dyn salsa::Database, file: SourceFile) -> ParsedFile {
+    syntax::parse(file.text(db))
+}
+
+/// The resolved model of the whole project.
+#[salsa::tracked(returns(ref))]
+pub fn project_model(db: &dyn salsa::Database, project: Project) -> Model {
+    let files = project.files(db);
+    let parsed: Vec<(FileId, &ParsedFile)> = files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), parse_file(db, *f))).collect();
+    let items: Vec<(FileId, &[syntax::ast::Item])> = parsed.iter().map(|(id, p)| (*id, p.items.as_slice())).collect();
+    model::build(&items)
+}
+
+/// Every diagnostic of the project: syntax, names and values, then Pacemaker's rules; sorted by
+/// file and position.
+#[salsa::tracked(returns(ref))]
+pub fn project_diagnostics(db: &dyn salsa::Database, project: Project) -> Vec<Diagnostic> {
+    let mut all = Vec::new();
+    for (i, file) in project.files(db).iter().enumerate() {
+        let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+        all.extend(parse_file(db, *file).errors.iter().cloned().map(|d| d.in_file(id)));
+    }
+    let model = project_model(db, project);
+    all.extend(model.diagnostics.iter().cloned());
+    all.extend(crate::checks::run(model, *project.target(db)));
+    all.sort_by(|a, b| (a.file, a.span.start, a.code.code).cmp(&(b.file, b.span.start, b.code.code)));
+    all.dedup();
+    all
+}
+
+/// The CIB XML, or `None` when the project has errors.
+#[salsa::tracked(returns(ref))]
+pub fn project_cib(db: &dyn salsa::Database, project: Project) -> Option<String> {
+    if project_diagnostics(db, project).iter().any(|d| d.severity == Severity::Error) {
+        return None;
+    }
+    let tree = cib::generate(project_model(db, project), *project.target(db));
+    Some(cib::to_xml(&tree))
+}
+
+/// The facade the shells use: owns the database, applies changes, answers questions.
+pub struct Compiler {
+    db: Database,
+    project: Project,
+}
+
+impl Default for Compiler {
+    fn default() -> Self {
+        Compiler::new(Target::default())
+    }
+}
+
+impl Compiler {
+    pub fn new(target: Target) -> Compiler {
+        let db = Database::default();
+        let project = Project::new(&db, Vec::new(), target);
+        Compiler { db, project }
+    }
+
+    /// Adds a file, or replaces its text if a file with this path is already known.
+    pub fn set_file(&mut self, path: &str, text: String) -> FileId {
+        let files = self.project.files(&self.db).clone();
+        if let Some((i, file)) = files.iter().enumerate().find(|(_, f)| f.path(&self.db) == path) {
+            if file.text(&self.db) != &text {
+                file.set_text(&mut self.db).to(text);
+            }
+            return FileId(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        let file = SourceFile::new(&self.db, path.to_string(), text);
+        let mut files = files;
+        files.push(file);
+        let id = FileId(u32::try_from(files.len() - 1).unwrap_or(u32::MAX));
+        self.project.set_files(&mut self.db).to(files);
+        id
+    }
+
+    pub fn set_target(&mut self, target: Target) {
+        if *self.project.target(&self.db) != target {
+            self.project.set_target(&mut self.db).to(target);
+        }
+    }
+
+    /// Paths and texts of the files, in `FileId` order.
+    pub fn files(&self) -> Vec<(String, String)> {
+        self.project.files(&self.db).iter().map(|f| (f.path(&self.db).clone(), f.text(&self.db).clone())).collect()
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        project_diagnostics(&self.db, self.project)
+    }
+
+    pub fn model(&self) -> &Model {
+        project_model(&self.db, self.project)
+    }
+
+    pub fn cib(&self) -> Option<&str> {
+        project_cib(&self.db, self.project).as_deref()
+    }
+}

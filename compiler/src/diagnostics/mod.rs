@@ -1,0 +1,136 @@
+//! Diagnostics as plain data: a stable code, a severity, a message in Pacemaker's terms, the
+//! span it is about, and help saying how to fix it. Renderers (terminal, JSON, LSP) live at the
+//! edges and only read these values.
+
+pub mod codes;
+mod render;
+
+use serde::Serialize;
+
+use crate::span::Span;
+pub use render::{render_human, render_json, FileText};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Advice,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Advice => "advice",
+        }
+    }
+}
+
+/// A diagnostic code, declared once, never reused.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Code {
+    /// `HP0001` style: HP0xxx syntax, HP1xxx values and names, HP2xxx Pacemaker rules.
+    pub code: &'static str,
+    /// A short kebab-case name, e.g. `duplicate-operation`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what the code reports.
+    pub summary: &'static str,
+    /// Markdown: what, why in Pacemaker's terms, an example, how to fix. Printed by `hapolicy explain`.
+    pub doc: &'static str,
+}
+
+/// A secondary span with a note ("first defined here").
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Label {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+/// Which of the project's files a diagnostic is in (an index into the project's file list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Diagnostic {
+    pub code: &'static Code,
+    pub severity: Severity,
+    pub message: String,
+    pub file: FileId,
+    pub span: Span,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: &'static Code, span: Span, message: String) -> Diagnostic {
+        Diagnostic { code, severity: code.severity, message, file: FileId(0), span, labels: Vec::new(), help: None }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn in_file(mut self, file: FileId) -> Diagnostic {
+        self.file = file;
+        self
+    }
+
+    pub fn with_label(mut self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label { file, span, message: message.into() });
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+}
+
+/// The closest candidate to a misspelt name, if one is close enough to suggest.
+pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (wrong.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(wrong, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca.to_ascii_lowercase() != cb.to_ascii_lowercase());
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let value = (prev + cost).min(above + 1).min(left + 1);
+            prev = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(did_you_mean("web-grop", ["web-group", "db"]), Some("web-group"));
+        assert_eq!(did_you_mean("zzz", ["web-group", "db"]), None);
+    }
+}

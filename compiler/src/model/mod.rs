@@ -1,0 +1,252 @@
+//! The semantic model: every item of every file of a project, with names resolved, values typed
+//! and the facts the checks and the CIB generator need (what contains what, each primitive's
+//! operations, whether fencing is on).
+//!
+//! Building the model reports naming and value errors (HP1xxx); Pacemaker-rule checks live in
+//! `checks/` and only read the model.
+
+mod props;
+mod resolve;
+
+use std::collections::HashMap;
+
+use crate::diagnostics::{Diagnostic, FileId};
+use crate::span::Span;
+use crate::syntax::ast::{self, Item, ItemKind, Spanned};
+use crate::values;
+
+pub use props::{op_property, OpProperty, ON_FAIL_VALUES, ROLE_VALUES};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SymbolKind {
+    Primitive,
+    Template,
+    Group,
+    Clone,
+    Promotable,
+    Bundle,
+    Constraint,
+    Tag,
+    Alert,
+    AclRole,
+    AclTarget,
+    AttrSet,
+    Op,
+    Other,
+}
+
+impl SymbolKind {
+    pub fn is_resource(self) -> bool {
+        matches!(self, SymbolKind::Primitive | SymbolKind::Group | SymbolKind::Clone | SymbolKind::Promotable | SymbolKind::Bundle)
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            SymbolKind::Primitive => "a primitive",
+            SymbolKind::Template => "a template",
+            SymbolKind::Group => "a group",
+            SymbolKind::Clone => "a clone",
+            SymbolKind::Promotable => "a promotable clone",
+            SymbolKind::Bundle => "a bundle",
+            SymbolKind::Constraint => "a constraint",
+            SymbolKind::Tag => "a tag",
+            SymbolKind::Alert => "an alert",
+            SymbolKind::AclRole => "an ACL role",
+            SymbolKind::AclTarget => "an ACL user or group",
+            SymbolKind::AttrSet => "an attribute set",
+            SymbolKind::Op => "an operation",
+            SymbolKind::Other => "an item",
+        }
+    }
+}
+
+/// A declared name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Symbol {
+    pub kind: SymbolKind,
+    pub file: FileId,
+    pub span: Span,
+    /// Index into `Model::items` of the item that declares it.
+    pub item: usize,
+}
+
+/// An agent as `class[:provider]:type`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Agent {
+    pub class: String,
+    pub provider: Option<String>,
+    pub kind: String,
+}
+
+impl Agent {
+    pub fn parse(text: &str) -> Result<Agent, String> {
+        let parts: Vec<&str> = text.split(':').collect();
+        const CLASSES: &[&str] = &["ocf", "lsb", "systemd", "service", "stonith", "upstart", "nagios", "heartbeat"];
+        let agent = match parts.as_slice() {
+            ["ocf", provider, kind] if !provider.is_empty() && !kind.is_empty() => {
+                Agent { class: "ocf".into(), provider: Some((*provider).into()), kind: (*kind).into() }
+            }
+            ["ocf", ..] => return Err(format!("`{text}`: OCF agents are written `ocf:provider:type`, such as `ocf:heartbeat:IPaddr2`")),
+            [class, kind] if CLASSES.contains(class) && !kind.is_empty() => Agent { class: (*class).into(), provider: None, kind: (*kind).into() },
+            // systemd units may contain colons in instance names
+            ["systemd" | "service", rest @ ..] if !rest.is_empty() => {
+                Agent { class: parts.first().copied().unwrap_or("systemd").into(), provider: None, kind: rest.join(":") }
+            }
+            [class, ..] if !CLASSES.contains(class) => {
+                return Err(format!("`{class}` is not a resource class; use one of {}", CLASSES.join(", ")))
+            }
+            _ => return Err(format!("`{text}` is not an agent; write `class:provider:type` for OCF or `class:type` otherwise")),
+        };
+        Ok(agent)
+    }
+
+    pub fn is_ocf(&self) -> bool {
+        self.class == "ocf"
+    }
+
+    pub fn is_stonith(&self) -> bool {
+        self.class == "stonith"
+    }
+
+    pub fn is_remote(&self) -> bool {
+        self.class == "ocf" && self.provider.as_deref() == Some("pacemaker") && self.kind == "remote"
+    }
+}
+
+/// An operation of a primitive or template, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpInfo {
+    pub name: Spanned,
+    /// `None` when the interval was invalid (already reported).
+    pub interval_ms: Option<u64>,
+    pub interval_span: Option<Span>,
+    pub role: Option<String>,
+    pub on_fail: Option<(String, Span)>,
+    pub enabled: bool,
+    pub start_delay: Option<Span>,
+    pub interval_origin: Option<Span>,
+    pub span: Span,
+}
+
+/// What the checks need to know about a primitive (or template).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrimitiveInfo {
+    pub name: String,
+    pub file: FileId,
+    pub span: Span,
+    pub agent: Option<Agent>,
+    pub template: Option<String>,
+    pub ops: Vec<OpInfo>,
+}
+
+/// The whole project, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Model {
+    pub items: Vec<(FileId, Item)>,
+    pub symbols: HashMap<String, Symbol>,
+    pub nodes: HashMap<String, (FileId, Span)>,
+    /// Primitive or group name → the group, clone or bundle that contains it.
+    pub parent: HashMap<String, String>,
+    pub primitives: HashMap<String, PrimitiveInfo>,
+    /// `stonith-enabled` as the cluster will see it (default true).
+    pub stonith_enabled: bool,
+    pub stonith_enabled_at: Option<(FileId, Span)>,
+    pub has_fencing_device: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Model {
+    pub fn symbol(&self, name: &str) -> Option<&Symbol> {
+        self.symbols.get(name)
+    }
+
+    pub fn kind_of(&self, name: &str) -> Option<SymbolKind> {
+        self.symbols.get(name).map(|s| s.kind)
+    }
+
+    /// The item that declares `name`.
+    pub fn item_of(&self, name: &str) -> Option<&(FileId, Item)> {
+        self.symbols.get(name).and_then(|s| self.items.get(s.item))
+    }
+
+    /// The primitives a resource consists of (itself, a group's members, a clone's child's ...).
+    pub fn primitives_in(&self, name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect_primitives(name, &mut out, 0);
+        out
+    }
+
+    fn collect_primitives(&self, name: &str, out: &mut Vec<String>, depth: usize) {
+        if depth > 4 {
+            return;
+        }
+        let Some((_, item)) = self.item_of(name) else { return };
+        match &item.kind {
+            ItemKind::Primitive { .. } => out.push(name.to_string()),
+            ItemKind::Group { members, .. } => members.iter().for_each(|m| self.collect_primitives(&m.text, out, depth + 1)),
+            ItemKind::Clone { child, .. } => self.collect_primitives(&child.text, out, depth + 1),
+            ItemKind::Bundle { child: Some(child), .. } => self.collect_primitives(&child.text, out, depth + 1),
+            _ => {}
+        }
+    }
+
+    /// Whether `name` is (inside) a promotable clone.
+    pub fn is_promotable(&self, name: &str) -> bool {
+        let mut current = name.to_string();
+        for _ in 0..4 {
+            if self.kind_of(&current) == Some(SymbolKind::Promotable) {
+                return true;
+            }
+            if let Some((_, item)) = self.item_of(&current) {
+                if let ItemKind::Clone { body, .. } = &item.kind {
+                    if meta_value(body, "promotable").is_some_and(|v| values::parse_bool(v).unwrap_or(false)) {
+                        return true;
+                    }
+                }
+            }
+            match self.parent.get(&current) {
+                Some(p) => current = p.clone(),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The clone (promotable or not) that contains `name`, directly or through a group.
+    pub fn enclosing_clone(&self, name: &str) -> Option<&str> {
+        let mut current = name;
+        for _ in 0..4 {
+            let parent = self.parent.get(current)?;
+            if matches!(self.kind_of(parent), Some(SymbolKind::Clone | SymbolKind::Promotable)) {
+                return Some(parent);
+            }
+            current = parent;
+        }
+        None
+    }
+}
+
+/// A meta attribute written directly in a body (`key = value` of a container, or a `meta` set).
+pub fn meta_value<'a>(body: &'a ast::Body, key: &str) -> Option<&'a str> {
+    body.sets
+        .iter()
+        .filter(|s| s.kind == ast::SetKind::Meta)
+        .flat_map(|s| s.entries.iter())
+        .chain(body.assigns.iter())
+        .find(|a| a.key.text == key)
+        .map(|a| a.value.text.as_str())
+}
+
+/// Builds the model of a project from its parsed files.
+pub fn build(files: &[(FileId, &[Item])]) -> Model {
+    let mut model = Model { stonith_enabled: true, ..Model::default() };
+    for (file, items) in files {
+        for item in items.iter() {
+            model.items.push((*file, item.clone()));
+        }
+    }
+    resolve::declare(&mut model);
+    resolve::resolve(&mut model);
+    props::check_items(&mut model);
+    model
+}

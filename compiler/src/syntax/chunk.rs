@@ -1,0 +1,125 @@
+//! Splits a file into top-level item chunks without parsing it.
+//!
+//! A chunk starts at a line whose first word is an item keyword, when that line is at bracket
+//! depth zero or starts at column 0 (so a missing `}` costs one item, not the rest of the file).
+//! Strings and comments are skipped so that braces inside them do not count.
+
+use crate::span::Span;
+
+/// The keywords that start a top-level item.
+pub const ITEM_KEYWORDS: &[&str] = &[
+    "cluster",
+    "op-defaults",
+    "rsc-defaults",
+    "node",
+    "primitive",
+    "template",
+    "group",
+    "clone",
+    "promotable",
+    "bundle",
+    "location",
+    "colocation",
+    "order",
+    "ticket",
+    "tag",
+    "alert",
+    "fencing-level",
+    "acl-role",
+    "acl-user",
+    "acl-group",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub span: Span,
+    /// False for leading text that is not an item (reported as such).
+    pub starts_with_keyword: bool,
+}
+
+fn starts_item(line: &str) -> bool {
+    let word_end = line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(line.len());
+    let word = line.get(..word_end).unwrap_or("");
+    ITEM_KEYWORDS.contains(&word)
+}
+
+/// The item chunks of a file, in order. Blank lines and comments between items belong to the
+/// chunk before them; text before the first item forms a chunk of its own only if it is not blank.
+pub fn chunks(text: &str) -> Vec<Chunk> {
+    let mut starts: Vec<(usize, bool)> = Vec::new();
+    let mut depth: i64 = 0;
+    let mut in_string = false;
+    let mut offset = 0;
+    let mut first_content: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if !in_string && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            if first_content.is_none() {
+                first_content = Some(offset + indent);
+            }
+            if starts_item(trimmed) && (depth <= 0 || indent == 0) {
+                starts.push((offset + indent, true));
+                depth = 0;
+            }
+        }
+        // Track brackets and strings on this line.
+        let mut chars = line.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            if in_string {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '#' => break,
+                '{' | '[' | '(' => depth += 1,
+                '}' | ']' | ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        offset += line.len();
+    }
+    let mut result = Vec::new();
+    if let Some(first) = first_content {
+        let first_item = starts.first().map_or(text.len(), |s| s.0);
+        if first < first_item {
+            result.push(Chunk { span: Span::new(first, first_item), starts_with_keyword: false });
+        }
+    }
+    for (i, &(start, keyword)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(text.len(), |s| s.0);
+        result.push(Chunk { span: Span::new(start, end), starts_with_keyword: keyword });
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_inside_bodies_do_not_split() {
+        let text = "primitive a: ocf:heartbeat:Dummy {\n  op monitor interval=10s\n}\ngroup g [a]\n";
+        let spans: Vec<_> = chunks(text).into_iter().map(|c| c.span).collect();
+        assert_eq!(spans.len(), 2);
+    }
+
+    #[test]
+    fn a_missing_brace_costs_one_item() {
+        let text = "primitive a: ocf:heartbeat:Dummy {\n  op monitor interval=10s\nprimitive b: ocf:heartbeat:Dummy\n";
+        assert_eq!(chunks(text).len(), 2);
+    }
+
+    #[test]
+    fn braces_in_strings_and_comments_are_ignored() {
+        let text = "primitive a: ocf:heartbeat:Dummy { fake = \"{\" # {\n}\nnode n1\n";
+        assert_eq!(chunks(text).len(), 2);
+    }
+}

@@ -1,0 +1,69 @@
+//! Text to syntax tree: pure and total.
+//!
+//! `parse` never fails: a file is split into item chunks by a scanner that knows strings and
+//! comments, each chunk is parsed on its own, and a chunk that does not parse becomes one
+//! diagnostic while the other items carry on (pest has no error recovery of its own).
+
+pub mod ast;
+mod chunk;
+mod errors;
+mod lower;
+
+use hapolicy_grammar::pest::Parser;
+use hapolicy_grammar::{HapolicyParser, Rule};
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::span::Span;
+pub use chunk::{chunks, Chunk, ITEM_KEYWORDS};
+
+/// The result of parsing one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedFile {
+    pub items: Vec<ast::Item>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Parses a whole file, recovering at every top-level item.
+pub fn parse(text: &str) -> ParsedFile {
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for chunk in chunks(text) {
+        match parse_item(text, &chunk) {
+            Ok(item) => items.push(item),
+            Err(diagnostic) => errors.push(diagnostic),
+        }
+    }
+    ParsedFile { items, errors }
+}
+
+fn parse_item(text: &str, chunk: &Chunk) -> Result<ast::Item, Diagnostic> {
+    let source = text.get(chunk.span.range()).unwrap_or("");
+    if !chunk.starts_with_keyword {
+        let word_end = source.find(|c: char| c.is_whitespace()).unwrap_or(source.len());
+        let word = source.get(..word_end).unwrap_or(source);
+        let span = Span::new(chunk.span.start as usize, chunk.span.start as usize + word.len());
+        return Err(Diagnostic::new(&codes::SYNTAX, span, format!("expected an item keyword, found `{word}`"))
+            .with_help(format!("every top-level item starts with one of: {}", ITEM_KEYWORDS.join(", "))));
+    }
+    let base = chunk.span.start as usize;
+    // Deeply nested input must not overflow the stack: pest's own limit turns it into an error.
+    let pairs = HapolicyParser::parse(Rule::item_chunk, source).map_err(|e| errors::describe(&e, source, base))?;
+    let Some(pair) = pairs.into_iter().next() else {
+        return Err(Diagnostic::new(&codes::SYNTAX, chunk.span, "this item could not be read".to_string()));
+    };
+    lower::lower_chunk(pair, base)
+        .ok_or_else(|| Diagnostic::new(&codes::SYNTAX, chunk.span, "this item could not be read".to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_bad_item_does_not_hide_the_others() {
+        let text = "primitive a: ocf:heartbeat:Dummy\nprimitive b ocf:heartbeat:Dummy\nprimitive c: ocf:heartbeat:Dummy\n";
+        let parsed = parse(text);
+        assert_eq!(parsed.items.len(), 2);
+        assert_eq!(parsed.errors.len(), 1);
+    }
+}
