@@ -334,6 +334,7 @@ impl Gen<'_> {
             if let Some(v) = get(key) {
                 let value = match key {
                     "timeout" | "start-delay" => values::parse_duration(v).map_or_else(|_| v.to_string(), |d| values::format_duration(d.ms)),
+                    "role" => role_name(v),
                     "enabled" | "record-pending" => values::parse_bool(v).map_or_else(|_| v.to_string(), |b| values::format_bool(b).to_string()),
                     _ => v.to_string(),
                 };
@@ -508,8 +509,13 @@ impl Gen<'_> {
                     Some(LocationTarget::Pattern(p)) => e.set("rsc-pattern", p.text.clone()),
                     None => {}
                 }
+                // With rules, Pacemaker reads the role only from each rule: copy it there.
+                let location_role = props.iter().find(|p| p.key.text == "role").map(|p| role_name(&p.value.text));
                 for p in props {
-                    e.set(static_key(&p.key.text), p.value.text.clone());
+                    if p.key.text == "role" && !rules.is_empty() {
+                        continue;
+                    }
+                    e.set(static_key(&p.key.text), prop_value(&p.key.text, &p.value.text));
                 }
                 if let Some(pref) = preferences.first() {
                     let magnitude = pref.score.as_ref().and_then(|s| values::parse_score(&s.text).ok()).unwrap_or(values::INFINITY);
@@ -525,7 +531,12 @@ impl Gen<'_> {
                     }
                     for p in &rule.props {
                         if p.key.text != "id" {
-                            head.push((static_key(&p.key.text), p.value.text.clone()));
+                            head.push((static_key(&p.key.text), prop_value(&p.key.text, &p.value.text)));
+                        }
+                    }
+                    if let Some(role) = &location_role {
+                        if !rule.props.iter().any(|p| p.key.text == "role") {
+                            head.push(("role", role.clone()));
                         }
                     }
                     let base = rule.props.iter().find(|p| p.key.text == "id").map_or_else(|| format!("{id}-rule"), |p| p.value.text.clone());
@@ -543,10 +554,10 @@ impl Gen<'_> {
                     e.set("rsc", a.name.text.clone());
                     e.set("with-rsc", b.name.text.clone());
                     if let Some(role) = &a.qualifier {
-                        e.set("rsc-role", role.text.clone());
+                        e.set("rsc-role", role_name(&role.text));
                     }
                     if let Some(role) = &b.qualifier {
-                        e.set("with-rsc-role", role.text.clone());
+                        e.set("with-rsc-role", role_name(&role.text));
                     }
                 }
                 for p in props {
@@ -580,7 +591,7 @@ impl Gen<'_> {
                 if let Some(r) = rsc {
                     e.set("rsc", r.name.text.clone());
                     if let Some(role) = &r.qualifier {
-                        e.set("rsc-role", role.text.clone());
+                        e.set("rsc-role", role_name(&role.text));
                     }
                 }
                 for p in props {
@@ -604,7 +615,7 @@ impl Gen<'_> {
                 e.set(static_key(key), v);
             }
         }
-        e.children = self.body_sets(&format!("nodes-{id}"), body, SetKind::Params, Vocabulary::None, Vec::new());
+        e.children = self.body_sets(&name.text, body, SetKind::Params, Vocabulary::None, Vec::new());
         e
     }
 
@@ -662,9 +673,20 @@ fn part_element(element: &'static str, part: &BundlePart) -> Element {
     e
 }
 
-/// Boolean properties are XSD booleans in the schema: only `true`/`false`.
+/// The current name of a role (Master and Slave are the legacy names).
+fn role_name(role: &str) -> String {
+    match role {
+        "Master" => "Promoted".to_string(),
+        "Slave" => "Unpromoted".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Boolean properties are XSD booleans in the schema: only `true`/`false`; roles get their
+/// current names.
 fn prop_value(key: &str, value: &str) -> String {
     match key {
+        "role" | "rsc-role" | "with-rsc-role" => role_name(value),
         "symmetrical" | "sequential" | "require-all" | "influence" | "add-host" | "enabled" | "record-pending" => {
             values::parse_bool(value).map_or_else(|_| value.to_string(), |b| values::format_bool(b).to_string())
         }
@@ -809,7 +831,7 @@ pub fn generate(model: &Model, target: Target) -> Element {
         match &item.kind {
             ItemKind::Cluster { name, props, when, entries } => {
                 let score = props.iter().find(|p| p.key.text == "score").and_then(|p| values::parse_score(&p.value.text).ok());
-                cluster_specs.push((name.as_ref(), SetSpec { element: "cluster_property_set", name: name.as_ref(), reference: None, score, when, entries: Gen::entries(entries, Vocabulary::Cluster) }));
+                cluster_specs.push(SetSpec { element: "cluster_property_set", name: name.as_ref(), reference: None, score, when, entries: Gen::entries(entries, Vocabulary::Cluster) });
             }
             ItemKind::Defaults { kind, name, props, when, entries } => {
                 let score = props.iter().find(|p| p.key.text == "score").and_then(|p| values::parse_score(&p.value.text).ok());
@@ -824,17 +846,7 @@ pub fn generate(model: &Model, target: Target) -> Element {
             _ => {}
         }
     }
-    // The unnamed cluster set is `cib-bootstrap-options`, which Pacemaker always applies first.
-    let mut bootstrap_taken = false;
-    let cluster_specs: Vec<SetSpec<'_>> = cluster_specs
-        .into_iter()
-        .map(|(name, spec)| {
-            if name.is_none() && !bootstrap_taken {
-                bootstrap_taken = true;
-            }
-            spec
-        })
-        .collect();
+    // The first unnamed cluster set is `cib-bootstrap-options`, which Pacemaker always applies first.
     let mut first_unnamed = true;
     for spec in cluster_specs {
         let default_id = if spec.name.is_none() && first_unnamed {
@@ -847,8 +859,8 @@ pub fn generate(model: &Model, target: Target) -> Element {
         let e = g.nvset(spec, default_id, score);
         crm_config.children.push(e);
     }
-    rsc_defaults.extend(g.nvsets(rsc_specs, "rsc-defaults-options"));
-    op_defaults.extend(g.nvsets(op_specs, "op-defaults-options"));
+    rsc_defaults.extend(g.nvsets(rsc_specs, "rsc_defaults-meta_attributes"));
+    op_defaults.extend(g.nvsets(op_specs, "op_defaults-meta_attributes"));
 
     for (_, item) in &model.items {
         match &item.kind {

@@ -135,7 +135,13 @@ impl Checker<'_> {
                     Ok(())
                 } else if let Some(pos) = LEGACY_ROLES.iter().position(|r| *r == text) {
                     let new = if pos == 0 { "Unpromoted" } else { "Promoted" };
-                    Err((&codes::INVALID_VALUE, format!("{what}: `{text}` is the legacy name of `{new}`"), Some(format!("write `{new}`; Pacemaker 3 warns about the old role names"))))
+                    self.out.push(
+                        Diagnostic::new(&codes::INVALID_VALUE, value.span, format!("{what}: `{text}` is the legacy name of `{new}`; hapolicy writes `{new}`"))
+                            .in_file(self.file)
+                            .with_severity(Severity::Warning)
+                            .with_help(format!("write `{new}`; Pacemaker 3 warns about the old role names")),
+                    );
+                    Ok(())
                 } else {
                     let help = did_you_mean(text, ROLE_VALUES.iter().copied()).map(|s| format!("did you mean `{s}`?"));
                     Err((&codes::INVALID_VALUE, format!("{what}: `{text}` is not a role; roles are {}", ROLE_VALUES.join(", ")), help))

@@ -432,7 +432,7 @@ impl Lower {
         let mut expr = None;
         for c in meaningful(p.into_inner()) {
             match c.as_rule() {
-                Rule::prop => props.extend(self.assign(c)),
+                Rule::rule_prop => props.extend(self.assign(c)),
                 Rule::score => score = Some(self.spanned(&c)),
                 Rule::expr => expr = self.expr(c),
                 _ => {}
