@@ -1,6 +1,6 @@
 use crate::cib::Target;
 use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic, FileId, Severity};
-use crate::model::{meta_value, Model, SymbolKind};
+use crate::model::{Model, SymbolKind};
 use crate::syntax::ast::{Expr, ItemKind, SetKind};
 use crate::values::{self, format_duration, parse_duration};
 
@@ -74,20 +74,7 @@ fn op_exists(model: &Model, primitive: &str, op: &str, ms: u64) -> bool {
     if info.ops.iter().any(|o| o.name.text == op && o.interval_ms == Some(ms)) {
         return true;
     }
-    if ms != 0 {
-        return false;
-    }
-    let allow_migrate = model.item_of(primitive).is_some_and(|(_, item)| match &item.kind {
-        ItemKind::Primitive { body, .. } => meta_value(body, "allow-migrate").is_some_and(|v| values::parse_bool(v).unwrap_or(false)),
-        _ => false,
-    }) || info.agent.as_ref().is_some_and(|a| a.is_remote());
-    match op {
-        "start" | "stop" | "monitor" => true,
-        "promote" | "demote" => model.is_promotable(primitive),
-        "migrate_to" | "migrate_from" => allow_migrate,
-        "notify" => model.enclosing_clone(primitive).is_some(),
-        _ => false,
-    }
+    ms == 0 && model.implicit_actions(primitive).contains(&op)
 }
 
 impl Ctx<'_> {
@@ -110,7 +97,11 @@ impl Ctx<'_> {
                     Some(kind @ (SymbolKind::Clone | SymbolKind::Promotable | SymbolKind::Group | SymbolKind::Bundle)) => {
                         let inside = self.model.primitives_in(name);
                         let help = match inside.as_slice() {
-                            [one] => format!("name the primitive: `fail-count({one}{})`", op.as_ref().map(|o| format!(", {}", o.text)).unwrap_or_default()),
+                            [one] => format!(
+                                "name the primitive: `fail-count({one}{}{})`",
+                                op.as_ref().map(|o| format!(", {}", o.text)).unwrap_or_default(),
+                                interval.as_ref().map(|i| format!(", {}", i.text)).unwrap_or_default()
+                            ),
                             [] => "name a primitive".to_string(),
                             many => format!("name one of its primitives: {}", many.join(", ")),
                         };
@@ -135,7 +126,7 @@ impl Ctx<'_> {
                                 .model
                                 .primitives
                                 .get(name)
-                                .map(|p| p.ops.iter().filter(|o| o.name.text == op.text).map(|o| format_duration(o.interval_ms.unwrap_or(0))).collect())
+                                .map(|p| p.ops.iter().filter(|o| o.name.text == op.text).filter_map(|o| o.interval_ms).map(format_duration).collect())
                                 .unwrap_or_default();
                             let span = interval.as_ref().map_or(op.span, |i| i.span);
                             let help = if configured.is_empty() {

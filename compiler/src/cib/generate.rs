@@ -768,7 +768,7 @@ pub fn fail_count_attributes(model: &Model, primitive: &str, op: Option<&Spanned
             vec![format!("fail-count-{primitive}#{}_{ms}", op.text)]
         }
         None => {
-            let mut keys: Vec<(String, u64)> = vec![("start".into(), 0), ("stop".into(), 0)];
+            let mut keys: Vec<(String, u64)> = model.implicit_actions(primitive).into_iter().map(|a| (a.to_string(), 0)).collect();
             if let Some(p) = model.primitives.get(primitive) {
                 for o in &p.ops {
                     let key = (o.name.text.clone(), o.interval_ms.unwrap_or(0));

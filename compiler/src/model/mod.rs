@@ -212,6 +212,34 @@ impl Model {
         false
     }
 
+    /// The actions Pacemaker runs on a primitive without an `op` line (interval 0): start, stop,
+    /// the probe (`monitor` 0), promote/demote in a promotable clone, notify in a clone,
+    /// migrate_to/migrate_from when the resource may migrate.
+    pub fn implicit_actions(&self, primitive: &str) -> Vec<&'static str> {
+        let mut actions = vec!["start", "stop", "monitor"];
+        if self.is_promotable(primitive) {
+            actions.extend(["promote", "demote"]);
+        }
+        if self.enclosing_clone(primitive).is_some() {
+            actions.push("notify");
+        }
+        let meta_allows = |name: &str| {
+            self.item_of(name).is_some_and(|(_, item)| match &item.kind {
+                ItemKind::Primitive { body, .. } | ItemKind::Group { body, .. } | ItemKind::Template { body, .. } => {
+                    meta_value(body, "allow-migrate").is_some_and(|v| values::parse_bool(v).unwrap_or(false))
+                }
+                _ => false,
+            })
+        };
+        let template = self.primitives.get(primitive).and_then(|p| p.template.clone());
+        let remote = self.primitives.get(primitive).and_then(|p| p.agent.as_ref()).is_some_and(Agent::is_remote);
+        let in_group = self.parent.get(primitive).is_some_and(|g| meta_allows(g));
+        if remote || meta_allows(primitive) || in_group || template.as_deref().is_some_and(meta_allows) {
+            actions.extend(["migrate_to", "migrate_from"]);
+        }
+        actions
+    }
+
     /// The clone (promotable or not) that contains `name`, directly or through a group.
     pub fn enclosing_clone(&self, name: &str) -> Option<&str> {
         let mut current = name;

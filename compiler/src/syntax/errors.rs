@@ -38,7 +38,7 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
         rsc_set | kw_set => "`set`",
         kw_when | when_clause => "`when`",
         kw_use | set_ref => "`use`",
-        expr | and_expr | cmp_cond | paren_expr => "a condition",
+        expr | or_chain | and_chain | cmp_cond | paren_expr => "a condition",
         kw_and => "`and`",
         kw_or => "`or`",
         cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
@@ -91,10 +91,13 @@ fn found_at(source: &str, offset: usize) -> String {
 /// A hint for the commonest mistakes, judged from what was expected.
 fn hint(expected: &[Rule], source: &str, offset: usize) -> Option<String> {
     let rest = source.get(offset..).unwrap_or("");
+    if rest.starts_with("and ") || rest.starts_with("or ") || rest.starts_with("and\n") || rest.starts_with("or\n") {
+        return Some("`and` and `or` cannot be mixed without parentheses: write `(a and b) or c` or `a and (b or c)`".to_string());
+    }
     if expected.contains(&Rule::colon) && expected.contains(&Rule::kw_from) {
         return Some("a primitive names its agent after a colon: `primitive web: ocf:heartbeat:apache`".to_string());
     }
-    if expected.contains(&Rule::EOI) && rest.starts_with(|c: char| c.is_alphabetic()) {
+    if (expected.contains(&Rule::EOI) || expected.contains(&Rule::rbrace)) && rest.starts_with(|c: char| c.is_alphabetic()) {
         return Some("each statement goes on its own line (or ends with `;`); inside `{ }` write one `key = value` per line".to_string());
     }
     if expected.contains(&Rule::eq) {
@@ -122,7 +125,13 @@ pub(super) fn describe(error: &Error<Rule>, source: &str, base: usize) -> Diagno
     let token_end = if end > start {
         end
     } else {
-        source.get(start..).and_then(|r| r.chars().next()).map_or(start, |c| start + c.len_utf8())
+        let rest = source.get(start..).unwrap_or("");
+        let word = rest.find(|c: char| !(c.is_alphanumeric() || "_-.:/".contains(c))).unwrap_or(rest.len());
+        if word > 0 {
+            start + word
+        } else {
+            rest.chars().next().map_or(start, |c| start + c.len_utf8())
+        }
     };
     let span = Span::new(base + start, base + token_end);
     let mut diagnostic = Diagnostic::new(&codes::SYNTAX, span, message);

@@ -643,21 +643,11 @@ impl Lower {
     fn expr(&self, p: P<'_>) -> Option<Expr> {
         let span = self.span(&p);
         match p.as_rule() {
-            Rule::expr => {
-                let mut parts: Vec<Expr> = meaningful(p.into_inner()).filter(|x| x.as_rule() == Rule::and_expr).filter_map(|x| self.expr(x)).collect();
-                if parts.len() == 1 {
-                    parts.pop()
-                } else {
-                    Some(Expr::Or(parts, span))
-                }
-            }
-            Rule::and_expr => {
-                let mut parts: Vec<Expr> = meaningful(p.into_inner()).filter(|x| x.as_rule() != Rule::kw_and).filter_map(|x| self.expr(x)).collect();
-                if parts.len() == 1 {
-                    parts.pop()
-                } else {
-                    Some(Expr::And(parts, span))
-                }
+            Rule::expr => meaningful(p.into_inner()).next().and_then(|x| self.expr(x)),
+            Rule::or_chain | Rule::and_chain => {
+                let is_or = p.as_rule() == Rule::or_chain;
+                let parts: Vec<Expr> = meaningful(p.into_inner()).filter(|x| !matches!(x.as_rule(), Rule::kw_and | Rule::kw_or)).filter_map(|x| self.expr(x)).collect();
+                Some(if is_or { Expr::Or(parts, span) } else { Expr::And(parts, span) })
             }
             Rule::paren_expr => meaningful(p.into_inner()).find(|x| x.as_rule() == Rule::expr).and_then(|x| self.expr(x)),
             Rule::defined_cond => {
