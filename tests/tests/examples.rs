@@ -1,4 +1,5 @@
 //! Every example compiles without errors, and its CIB validates against Pacemaker's own schema
+#![allow(clippy::indexing_slicing, clippy::expect_used, clippy::unwrap_used, reason = "tests")]
 //! and passes `crm_verify` on a cluster whose nodes are online.
 
 use hapolicy_compiler::Target;

@@ -1,4 +1,5 @@
 //! Fixture tests: `.hapolicy` in, reviewed diagnostics (`.expected`) or CIB XML (`.xml`) out.
+#![allow(clippy::indexing_slicing, clippy::expect_used, clippy::unwrap_used, reason = "tests")]
 //!
 //! `tests/fixtures/checks/HPnnnn-name.fail.hapolicy` must report HPnnnn; `...pass.hapolicy` is the
 //! corrected policy and must not. Every diagnostic code has both. `tests/fixtures/build/*.hapolicy`
