@@ -91,7 +91,10 @@ impl Default for Compiler {
 
 impl Compiler {
     pub fn new(target: Target) -> Compiler {
-        let db = Database::default();
+        Compiler::with_database(Database::default(), target)
+    }
+
+    fn with_database(db: Database, target: Target) -> Compiler {
         let project = Project::new(&db, Vec::new(), target);
         Compiler { db, project }
     }
@@ -134,5 +137,43 @@ impl Compiler {
 
     pub fn cib(&self) -> Option<&str> {
         project_cib(&self.db, self.project).as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    fn recording_compiler() -> (Compiler, Arc<Mutex<Vec<String>>>) {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&log);
+        let storage = salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
+            if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                sink.lock().unwrap().push(format!("{database_key:?}"));
+            }
+        })));
+        (Compiler::with_database(Database { storage }, Target::default()), log)
+    }
+
+    #[test]
+    fn editing_one_file_reparses_only_that_file() {
+        let (mut compiler, log) = recording_compiler();
+        compiler.set_file("a.hapolicy", "cluster { stonith-enabled = false }\nprimitive a: ocf:heartbeat:Dummy\n".to_string());
+        compiler.set_file("b.hapolicy", "primitive b: ocf:heartbeat:Dummy\n".to_string());
+        assert!(compiler.cib().is_some());
+        let parses = |log: &Arc<Mutex<Vec<String>>>| log.lock().unwrap().iter().filter(|k| k.starts_with("parse_file")).count();
+        assert_eq!(parses(&log), 2);
+        log.lock().unwrap().clear();
+
+        compiler.set_file("b.hapolicy", "primitive b: ocf:heartbeat:Dummy { fake = \"1\" }\n".to_string());
+        assert!(compiler.cib().is_some_and(|xml| xml.contains("b-instance_attributes-fake")));
+        assert_eq!(parses(&log), 1, "only the edited file is parsed again: {:?}", log.lock().unwrap());
+
+        log.lock().unwrap().clear();
+        assert!(compiler.cib().is_some());
+        assert!(log.lock().unwrap().is_empty(), "nothing re-runs without a change");
     }
 }

@@ -100,11 +100,11 @@ fn parse_iso_duration(rest: &str, whole: &str) -> Result<Duration, String> {
 pub fn format_duration(ms: u64) -> String {
     if ms == 0 {
         "0".to_string()
-    } else if ms % 3_600_000 == 0 {
+    } else if ms.is_multiple_of(3_600_000) {
         format!("{}h", ms / 3_600_000)
-    } else if ms % 60_000 == 0 {
+    } else if ms.is_multiple_of(60_000) {
         format!("{}min", ms / 60_000)
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
@@ -191,7 +191,7 @@ fn number(s: &str, what: &str) -> Result<u32, String> {
 }
 
 fn is_leap(year: u32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn check_date_part(date: &str) -> Result<(), String> {

@@ -123,7 +123,7 @@ impl Gen<'_> {
         specs.into_iter().zip(scores).map(|(spec, score)| self.nvset(spec, default_id, score)).collect()
     }
 
-    fn entries<'a>(assigns: &'a [Assign], vocabulary: Vocabulary) -> Vec<(&'a str, String)> {
+    fn entries(assigns: &[Assign], vocabulary: Vocabulary) -> Vec<(&str, String)> {
         assigns.iter().map(|a| (a.key.text.as_str(), canonical(&a.value.text, vocabulary.type_of(&a.key.text)))).collect()
     }
 

@@ -196,16 +196,14 @@ pub(super) fn resolve(model: &mut Model) {
                     }
                 }
             }
-            ItemKind::Clone { name, child, .. } => {
-                if r.expect(file, child, &[SymbolKind::Primitive, SymbolKind::Group], "a primitive or a group").is_some() {
+            ItemKind::Clone { name, child, .. }
+                if r.expect(file, child, &[SymbolKind::Primitive, SymbolKind::Group], "a primitive or a group").is_some() => {
                     containments.push((file, child.clone(), name.clone()));
                 }
-            }
-            ItemKind::Bundle { name, child: Some(child), .. } => {
-                if r.expect(file, child, &[SymbolKind::Primitive], "a primitive").is_some() {
+            ItemKind::Bundle { name, child: Some(child), .. }
+                if r.expect(file, child, &[SymbolKind::Primitive], "a primitive").is_some() => {
                     containments.push((file, child.clone(), name.clone()));
                 }
-            }
             ItemKind::Location { target, preferences, sets, .. } => {
                 if let Some(crate::syntax::ast::LocationTarget::Resource(rsc)) = target {
                     r.expect(file, rsc, CONSTRAINABLE, "a resource, template or tag");
