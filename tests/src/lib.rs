@@ -127,3 +127,28 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
 }
+
+/// Runs `crm_simulate -x IN -S` (optionally saving the resulting state to `out`) and returns the
+/// "Transition Summary" lines.
+pub fn crm_simulate(cib: &Path, out: Option<&Path>) -> String {
+    let mut command = Command::new(require_tool("crm_simulate"));
+    command.arg("-x").arg(cib).arg("-S");
+    if let Some(out) = out {
+        command.arg("-O").arg(out);
+    }
+    let output = command.output().expect("crm_simulate runs");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "crm_simulate failed: {text}{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("Transition Summary")).skip(1).take_while(|l| !l.starts_with("Executing")).filter(|l| !l.trim().is_empty()).collect();
+    summary.join("\n")
+}
+
+/// Sets a transient node attribute in a CIB file, as the cluster would (`crm_attribute -l reboot`).
+pub fn set_node_attribute(cib: &Path, node: &str, name: &str, value: &str) {
+    let status = Command::new(require_tool("crm_attribute"))
+        .env("CIB_file", cib)
+        .args(["-N", node, "-n", name, "-v", value, "-l", "reboot"])
+        .status()
+        .expect("crm_attribute runs");
+    assert!(status.success(), "crm_attribute failed");
+}

@@ -14,6 +14,7 @@ mod location_rules;
 mod on_fail;
 mod recurring_action;
 mod references_clone_child;
+mod removed_in_pacemaker3;
 mod role_without_promotable;
 mod self_order;
 mod set_score_tie;
@@ -32,6 +33,7 @@ const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     location_rules::check,
     role_without_promotable::check,
     set_score_tie::check,
+    removed_in_pacemaker3::check,
 ];
 
 /// The codes the checks report.
@@ -54,6 +56,7 @@ pub static CODES: &[&Code] = &[
     &role_without_promotable::CODE,
     &role_without_promotable::CODE_STOPPED,
     &set_score_tie::CODE,
+    &removed_in_pacemaker3::CODE,
 ];
 
 /// Runs every check over the model.

@@ -219,6 +219,42 @@ primitive ip: ocf:heartbeat:IPaddr2      # fixed
 "#,
 };
 
+pub static UNKNOWN_OPTION: Code = Code {
+    code: "HP1011",
+    name: "unknown-option",
+    severity: Severity::Warning,
+    summary: "a meta attribute or cluster option Pacemaker does not know, or one used in the wrong place",
+    doc: r#"# HP1011 unknown-option
+
+Meta attributes, cluster options and op defaults are name/value pairs that Pacemaker stores
+whatever their name: a misspelt `migration-treshold` is kept in the CIB and silently has no
+effect. An option that belongs elsewhere (`interleave` on a primitive rather than its clone,
+`timeout` in `rsc-defaults` rather than `op-defaults`) is just as inert.
+
+```
+primitive db: ocf:heartbeat:pgsql { meta { migration-treshold = 3 } }   # warning: did you mean `migration-threshold`?
+```
+"#,
+};
+
+pub static DEPRECATED: Code = Code {
+    code: "HP1012",
+    name: "deprecated",
+    severity: Severity::Warning,
+    summary: "an option or name Pacemaker has deprecated",
+    doc: r#"# HP1012 deprecated
+
+Pacemaker still reads this option or name but has deprecated it, and a later release removes
+it or already warns about it: legacy role names (`Master`, `Slave`), `master-max`, group
+`ordered`/`collocated`, `restart-type`, `remove-after-stop` and others. The message names the
+replacement.
+
+```
+op monitor interval=10s role=Master        # warning: write `Promoted`
+```
+"#,
+};
+
 /// Every code of the syntax and naming layer, in order.
 pub static BASE: &[&Code] = &[
     &SYNTAX,
@@ -232,6 +268,8 @@ pub static BASE: &[&Code] = &[
     &WRONG_KIND,
     &CONTAINED_TWICE,
     &INVALID_AGENT,
+    &UNKNOWN_OPTION,
+    &DEPRECATED,
 ];
 
 /// Every code hapolicy can report, sorted by code.

@@ -5,7 +5,7 @@
 use hapolicy_stdlib::{self as stdlib, OptionSpec, Scope, ValueType};
 
 use super::{Agent, Model, OpInfo, PrimitiveInfo};
-use crate::diagnostics::{codes, did_you_mean, Diagnostic, FileId, Severity};
+use crate::diagnostics::{codes, did_you_mean, Diagnostic, FileId};
 use crate::span::Span;
 use crate::syntax::ast::{Assign, AttrSet, Body, BundlePart, Expr, ItemKind, PrimitiveSource, ResourceSet, SetKind};
 use crate::values;
@@ -136,9 +136,8 @@ impl Checker<'_> {
                 } else if let Some(pos) = LEGACY_ROLES.iter().position(|r| *r == text) {
                     let new = if pos == 0 { "Unpromoted" } else { "Promoted" };
                     self.out.push(
-                        Diagnostic::new(&codes::INVALID_VALUE, value.span, format!("{what}: `{text}` is the legacy name of `{new}`; hapolicy writes `{new}`"))
+                        Diagnostic::new(&codes::DEPRECATED, value.span, format!("{what}: `{text}` is the legacy name of `{new}`; hapolicy writes `{new}`"))
                             .in_file(self.file)
-                            .with_severity(Severity::Warning)
                             .with_help(format!("write `{new}`; Pacemaker 3 warns about the old role names")),
                     );
                     Ok(())
@@ -207,21 +206,19 @@ impl Checker<'_> {
                     self.option_value(spec, entry);
                     if let Some(instead) = spec.deprecated {
                         self.out.push(
-                            Diagnostic::new(&codes::UNKNOWN_PROPERTY, entry.key.span, format!("`{key}` is deprecated in Pacemaker"))
+                            Diagnostic::new(&codes::DEPRECATED, entry.key.span, format!("`{key}` is deprecated in Pacemaker"))
                                 .in_file(self.file)
-                                .with_severity(Severity::Warning)
                                 .with_help(instead.to_string()),
                         );
                     }
                 }
                 None => {
                     let elsewhere = table.iter().find(|s| s.name == key);
-                    let mut d = Diagnostic::new(&codes::UNKNOWN_PROPERTY, entry.key.span, match elsewhere {
+                    let mut d = Diagnostic::new(&codes::UNKNOWN_OPTION, entry.key.span, match elsewhere {
                         Some(spec) => format!("`{key}` is not used on {context}; it applies to {}", scope_name(spec.scope)),
                         None => format!("`{key}` is not a {context} Pacemaker knows; it will be stored but has no effect"),
                     })
-                    .in_file(self.file)
-                    .with_severity(Severity::Warning);
+                    .in_file(self.file);
                     if elsewhere.is_none() {
                         if let Some(s) = did_you_mean(key, table.iter().filter(|s| scopes.contains(&s.scope)).map(|s| s.name)) {
                             d = d.with_help(format!("did you mean `{s}`?"));
