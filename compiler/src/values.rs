@@ -262,15 +262,21 @@ fn check_time_part(time: &str) -> Result<(), String> {
     } else {
         (0..clock.len()).step_by(2).filter_map(|i| clock.get(i..(i + 2).min(clock.len()))).collect()
     };
-    let limits = [("hour", 24), ("minute", 59), ("second", 60)];
+    let limits = [("hour", 24), ("minute", 59), ("second", 59)];
     if parts.is_empty() || parts.len() > 3 {
         return Err("expected a time such as 02:00 or 02:00:00".to_string());
     }
+    let mut numbers = Vec::with_capacity(3);
     for (part, (what, max)) in parts.iter().zip(limits) {
         let n = number(part, what)?;
         if n > max {
             return Err(format!("{what} {n} is out of range"));
         }
+        numbers.push(n);
+    }
+    // 24 is only valid as the end of a day, 24:00:00.
+    if numbers.first() == Some(&24) && numbers.iter().skip(1).any(|n| *n != 0) {
+        return Err("hour 24 is only valid as 24:00:00".to_string());
     }
     if !zone.is_empty() && zone != "Z" {
         let z = zone.get(1..).unwrap_or("");
@@ -328,7 +334,7 @@ mod tests {
         for ok in ["2024-01-15", "2024-01-15T02:00:00", "2024-W03-1", "2024-015", "02:00", "2024-01-15 02:00:00 +01:00", "2021-W01-1", "2024-02-29", "20240115"] {
             assert_eq!(check_date(ok), Ok(()), "{ok}");
         }
-        for bad in ["2024-13-01", "2023-02-29", "25:00", "2024-W60-1", "tomorrow"] {
+        for bad in ["2024-13-01", "2023-02-29", "25:00", "24:30", "23:59:60", "2024-W60-1", "tomorrow"] {
             assert!(check_date(bad).is_err(), "{bad}");
         }
     }

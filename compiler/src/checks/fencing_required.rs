@@ -29,7 +29,8 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
     let first_resource = model.items.iter().find(|(_, item)| matches!(item.kind, ItemKind::Primitive { .. }));
     let Some((file, item)) = first_resource else { return };
     let span = item.name().map_or(item.span, |n| n.span);
-    let mut d = Diagnostic::new(&CODE, span, "fencing is enabled (stonith-enabled defaults to true) but no fencing device is configured; Pacemaker will not start any resource".to_string())
+    let how = if model.stonith_enabled_at.is_some() { "fencing is enabled" } else { "fencing is enabled (stonith-enabled defaults to true)" };
+    let mut d = Diagnostic::new(&CODE, span, format!("{how} but no fencing device is configured; Pacemaker will not start any resource"))
         .in_file(*file)
         .with_help("add a `stonith:` primitive (e.g. stonith:fence_ipmilan), or set `cluster { stonith-enabled = false }` on a test cluster");
     if let Some((f, at)) = model.stonith_enabled_at {

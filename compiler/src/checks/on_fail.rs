@@ -58,7 +58,31 @@ Enable fencing (and configure a fencing device), or choose `block` or `restart`.
 "#,
 };
 
+/// Other settings that need fencing: a ticket's loss-policy and no-quorum-policy=suicide.
+fn fencing_settings(model: &Model, out: &mut Vec<Diagnostic>) {
+    if model.stonith_enabled {
+        return;
+    }
+    for (file, item) in &model.items {
+        let found = match &item.kind {
+            crate::syntax::ast::ItemKind::Ticket { props, .. } => props.iter().find(|p| p.key.text == "loss-policy" && p.value.text == "fence").map(|p| (p, "loss-policy=fence", "stop")),
+            crate::syntax::ast::ItemKind::Cluster { entries, .. } => {
+                entries.iter().find(|p| p.key.text == "no-quorum-policy" && p.value.text == "suicide").map(|p| (p, "no-quorum-policy=suicide", "stop"))
+            }
+            _ => None,
+        };
+        if let Some((p, what, fallback)) = found {
+            let mut d = Diagnostic::new(&CODE_FENCE, p.value.span, format!("{what} needs fencing, but stonith-enabled is false; Pacemaker falls back to {fallback}")).in_file(*file).with_help("enable fencing, or choose another policy");
+            if let Some((f, at)) = model.stonith_enabled_at {
+                d = d.with_label(f, at, "fencing is disabled here");
+            }
+            out.push(d);
+        }
+    }
+}
+
 pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
+    fencing_settings(model, out);
     for p in model.primitives.values() {
         for op in &p.ops {
             let Some((value, span)) = &op.on_fail else { continue };

@@ -43,14 +43,34 @@ fn promoted_role(role: &str) -> bool {
     matches!(role, "Promoted" | "Unpromoted")
 }
 
+fn promoted_role_of_legacy(role: &str) -> bool {
+    promoted_role(role) || matches!(role, "Master" | "Slave")
+}
+
 fn constraint_ref(model: &Model, file: crate::diagnostics::FileId, r: &RscRef, out: &mut Vec<Diagnostic>) {
     let Some(q) = &r.qualifier else { return };
-    if promoted_role(&q.text) && model.kind_of(&r.name.text).is_some_and(SymbolKind::is_resource) && !model.is_promotable(&r.name.text) {
+    if promoted_role_of_legacy(&q.text) && model.kind_of(&r.name.text).is_some_and(SymbolKind::is_resource) && !model.is_promotable(&r.name.text) {
         out.push(
-            Diagnostic::new(&CODE, q.span, format!("`{}` is not promotable, so it never has the {} role; this constraint never applies", r.name.text, q.text))
+            Diagnostic::new(&CODE, q.span, format!("`{}` is not promotable, so it never has the {} role; the role in this constraint does not match what you meant", r.name.text, q.text))
                 .in_file(file)
                 .with_help("remove the role, or make the resource a promotable clone"),
         );
+    }
+}
+
+/// `target-role = Promoted` on a resource that cannot be promoted: crm_verify rejects it.
+fn target_role(model: &Model, file: crate::diagnostics::FileId, name: &str, body: &crate::syntax::ast::Body, bare_is_meta: bool, out: &mut Vec<Diagnostic>) {
+    let bare: &[crate::syntax::ast::Assign] = if bare_is_meta { &body.assigns } else { &[] };
+    let entries = body.sets.iter().filter(|s| s.kind == crate::syntax::ast::SetKind::Meta).flat_map(|s| s.entries.iter()).chain(bare.iter());
+    for e in entries {
+        if e.key.text == "target-role" && promoted_role_of_legacy(&e.value.text) && !model.is_promotable(name) {
+            out.push(
+                Diagnostic::new(&CODE, e.value.span, format!("target-role={} only makes sense for a promotable clone; Pacemaker ignores it on `{name}` with a configuration error", e.value.text))
+                    .in_file(file)
+                    .with_severity(Severity::Error)
+                    .with_help("use Started or Stopped, or make the resource a promotable clone"),
+            );
+        }
     }
 }
 
@@ -88,6 +108,23 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
         }
     }
     for (file, item) in &model.items {
+        match &item.kind {
+            ItemKind::Primitive { name, body, .. } => target_role(model, *file, &name.text, body, false, out),
+            ItemKind::Group { name, body, .. } | ItemKind::Clone { name, body, .. } | ItemKind::Bundle { name, body, .. } => target_role(model, *file, &name.text, body, true, out),
+            _ => {}
+        }
+        let sets = match &item.kind {
+            ItemKind::Location { sets, .. } | ItemKind::Colocation { sets, .. } | ItemKind::Order { sets, .. } | ItemKind::Ticket { sets, .. } => sets.as_slice(),
+            _ => &[],
+        };
+        for set in sets {
+            if let Some(role) = set.props.iter().find(|p| p.key.text == "role" && promoted_role_of_legacy(&p.value.text)) {
+                for member in &set.members {
+                    let rr = RscRef { qualifier: Some(crate::syntax::ast::Spanned { text: role.value.text.clone(), span: role.value.span }), name: member.clone() };
+                    constraint_ref(model, *file, &rr, out);
+                }
+            }
+        }
         match &item.kind {
             ItemKind::Colocation { pair: Some((a, b)), .. } => {
                 constraint_ref(model, *file, a, out);

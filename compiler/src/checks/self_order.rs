@@ -23,6 +23,22 @@ order o: db then app                 # what was probably meant
 
 pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
     for (file, item) in &model.items {
+        // In resource sets, a resource listed twice is ordered against itself.
+        if let ItemKind::Order { sets, .. } = &item.kind {
+            let mut seen: Vec<&crate::syntax::ast::Spanned> = Vec::new();
+            for member in sets.iter().flat_map(|s| s.members.iter()) {
+                if let Some(first) = seen.iter().find(|m| m.text == member.text) {
+                    out.push(
+                        Diagnostic::new(&CODE, member.span, format!("`{}` appears twice in this order's sets, so it is ordered against itself (crm_verify 2.1.5 crashes on this)", member.text))
+                            .in_file(*file)
+                            .with_label(*file, first.span, "first listed here")
+                            .with_help("list each resource once"),
+                    );
+                } else {
+                    seen.push(member);
+                }
+            }
+        }
         let ItemKind::Order { pair: Some((first, then)), .. } = &item.kind else { continue };
         if first.name.text != then.name.text {
             continue;

@@ -42,7 +42,31 @@ fn check_sets<'a>(file: crate::diagnostics::FileId, sets: impl Iterator<Item = &
     }
 }
 
+/// Top-level sets of one kind (cluster options, op defaults, resource defaults) are siblings too.
+fn top_level(model: &Model, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(&str, i64)> = Vec::new();
+    for (file, item) in &model.items {
+        let (kind, props) = match &item.kind {
+            ItemKind::Cluster { props, .. } => ("cluster", props),
+            ItemKind::Defaults { kind: crate::syntax::ast::DefaultsKind::Op, props, .. } => ("op-defaults", props),
+            ItemKind::Defaults { props, .. } => ("rsc-defaults", props),
+            _ => continue,
+        };
+        let Some(score) = props.iter().find(|p| p.key.text == "score") else { continue };
+        let Ok(value) = crate::values::parse_score(&score.value.text) else { continue };
+        if seen.contains(&(kind, value)) {
+            out.push(
+                Diagnostic::new(&CODE, score.value.span, format!("another `{kind}` set also has score {}; Pacemaker would let the later one win, against its documentation", score.value.text))
+                    .in_file(*file)
+                    .with_help("give the sets distinct scores: the higher score wins"),
+            );
+        }
+        seen.push((kind, value));
+    }
+}
+
 pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
+    top_level(model, out);
     for (file, item) in &model.items {
         match &item.kind {
             ItemKind::Primitive { body, .. } | ItemKind::Template { body, .. } | ItemKind::Group { body, .. } | ItemKind::Clone { body, .. } | ItemKind::Bundle { body, .. } | ItemKind::Node { body, .. } => {

@@ -53,12 +53,13 @@ pub static DUPLICATE_NAME: Code = Code {
     code: "HP1002",
     name: "duplicate-id",
     severity: Severity::Error,
-    summary: "two items (or an item and a generated id) share one CIB id",
+    summary: "two declarations share one CIB id",
     doc: r#"# HP1002 duplicate-id
 
 Every element of a CIB has an id, and ids must be unique across the whole document — a
 resource and a constraint cannot share a name. hapolicy uses names as ids, so two declarations
-with the same name would produce an invalid CIB.
+with the same name would produce an invalid CIB. (Ids that hapolicy generates itself, such as
+`web-monitor-10s`, never take a declared name: they get a numbered suffix instead.)
 
 ```
 primitive web: ocf:heartbeat:apache
@@ -209,8 +210,8 @@ pub static INVALID_AGENT: Code = Code {
 
 An agent is written `class:provider:type` for OCF agents (`ocf:heartbeat:IPaddr2`) and
 `class:type` for the others (`systemd:httpd`, `lsb:nginx`, `service:cron`,
-`stonith:fence_ipmilan`). Known classes: ocf, lsb, systemd, service, stonith, upstart, nagios,
-heartbeat. Only OCF agents have a provider.
+`stonith:fence_ipmilan`). Known classes: ocf, lsb, systemd, service, stonith, upstart and
+nagios. Only OCF agents have a provider.
 
 ```
 primitive ip: heartbeat:IPaddr2          # error: missing class

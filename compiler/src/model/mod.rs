@@ -81,8 +81,11 @@ pub struct Agent {
 impl Agent {
     pub fn parse(text: &str) -> Result<Agent, String> {
         let parts: Vec<&str> = text.split(':').collect();
-        const CLASSES: &[&str] = &["ocf", "lsb", "systemd", "service", "stonith", "upstart", "nagios", "heartbeat"];
+        const CLASSES: &[&str] = &["ocf", "lsb", "systemd", "service", "stonith", "upstart", "nagios"];
         let agent = match parts.as_slice() {
+            ["heartbeat" | "pacemaker", kind] => {
+                return Err(format!("`{text}` lacks its class: OCF agents are written `ocf:{}:{kind}`", parts.first().copied().unwrap_or("heartbeat")))
+            }
             ["ocf", provider, kind] if !provider.is_empty() && !kind.is_empty() => {
                 Agent { class: "ocf".into(), provider: Some((*provider).into()), kind: (*kind).into() }
             }
@@ -198,10 +201,17 @@ impl Model {
                 return true;
             }
             if let Some((_, item)) = self.item_of(&current) {
-                if let ItemKind::Clone { body, .. } = &item.kind {
-                    if meta_value(body, "promotable").is_some_and(|v| values::parse_bool(v).unwrap_or(false)) {
-                        return true;
+                match &item.kind {
+                    ItemKind::Clone { body, .. } if meta_value(body, "promotable").is_some_and(|v| values::parse_bool(v).unwrap_or(false)) => return true,
+                    // A bundle with promoted-max (or the legacy masters) above 0 promotes its replicas.
+                    ItemKind::Bundle { parts, .. }
+                        if parts.iter().flat_map(|p| p.props.iter()).any(|p| {
+                            (p.key.text == "promoted-max" || p.key.text == "masters") && p.value.text.parse::<u32>().is_ok_and(|n| n > 0)
+                        }) =>
+                    {
+                        return true
                     }
+                    _ => {}
                 }
             }
             match self.parent.get(&current) {

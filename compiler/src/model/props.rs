@@ -214,11 +214,16 @@ impl Checker<'_> {
                 }
                 None => {
                     let elsewhere = table.iter().find(|s| s.name == key);
+                    let op_property = context == "resource meta attribute" && stdlib::find(stdlib::OP_PROPERTIES, key).is_some();
                     let mut d = Diagnostic::new(&codes::UNKNOWN_OPTION, entry.key.span, match elsewhere {
-                        Some(spec) => format!("`{key}` is not used on {context}; it applies to {}", scope_name(spec.scope)),
+                        Some(spec) => format!("`{key}` has no effect here: it is a meta attribute of {}", scope_name(spec.scope)),
+                        None if op_property => format!("`{key}` is an operation property, not a resource meta attribute; it has no effect here"),
                         None => format!("`{key}` is not a {context} Pacemaker knows; it will be stored but has no effect"),
                     })
                     .in_file(self.file);
+                    if op_property {
+                        d = d.with_help(format!("set it for every operation in `op-defaults {{ {key} = ... }}`, or on the `op` lines"));
+                    }
                     if elsewhere.is_none() {
                         if let Some(s) = did_you_mean(key, table.iter().filter(|s| scopes.contains(&s.scope)).map(|s| s.name)) {
                             d = d.with_help(format!("did you mean `{s}`?"));
@@ -595,6 +600,20 @@ pub(super) fn check_items(model: &mut Model) {
                 }
                 if devices.is_empty() {
                     c.error(&codes::UNKNOWN_PROPERTY, item.span, "a fencing level needs at least one device".to_string(), None);
+                }
+                for device in devices {
+                    let agent = model.item_of(&device.text).and_then(|(_, i)| match &i.kind {
+                        ItemKind::Primitive { source: PrimitiveSource::Agent(a), .. } => Some(a.text.as_str()),
+                        _ => None,
+                    });
+                    if let Some(agent) = agent.filter(|a| !a.starts_with("stonith:")) {
+                        c.error(
+                            &codes::WRONG_KIND,
+                            device.span,
+                            format!("`{}` ({agent}) is not a fencing device", device.text),
+                            Some("fencing levels list stonith primitives, such as `primitive ipmi-n1: stonith:fence_ipmilan`".to_string()),
+                        );
+                    }
                 }
             }
             ItemKind::Alert { props, body, recipients, .. } => {

@@ -168,8 +168,14 @@ fn contain(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, file: FileId, c
             child.span,
             format!("`{}` is already inside `{existing}`; a resource can belong to only one group, clone or bundle", child.text),
         )
-        .in_file(file)
-        .with_help(format!("to clone the group, clone `{existing}` instead"));
+        .in_file(file);
+        let existing_is_group = model.symbols.get(existing).is_some_and(|s| s.kind == SymbolKind::Group);
+        let new_is_clone = model.symbols.get(&parent.text).is_some_and(|s| matches!(s.kind, SymbolKind::Clone | SymbolKind::Promotable));
+        d = if existing_is_group && new_is_clone {
+            d.with_help(format!("to clone the group, clone `{existing}` instead"))
+        } else {
+            d.with_help(format!("remove `{}` from one of them", child.text))
+        };
         if let Some((f, s)) = existing_span {
             d = d.with_label(f, s, "already contained here");
         }

@@ -51,6 +51,7 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
     let mut in_string = false;
     let mut offset = 0;
     let mut first_content: Option<usize> = None;
+    let mut continued = false;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
@@ -61,8 +62,13 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
             if starts_item(trimmed) && (depth <= 0 || indent == 0) {
                 starts.push((offset + indent, true));
                 depth = 0;
+            } else if depth <= 0 && !continued && !starts.is_empty() && !trimmed.starts_with(['}', ']', ')']) {
+                // Text outside any item (a misspelt keyword, say) is a chunk of its own, so the
+                // item before it is not blamed for it.
+                starts.push((offset + indent, false));
             }
         }
+        continued = line.trim_end().ends_with('\\');
         // Track brackets and strings on this line.
         let mut chars = line.char_indices().peekable();
         while let Some((_, c)) = chars.next() {
@@ -115,6 +121,13 @@ mod tests {
     fn a_missing_brace_costs_one_item() {
         let text = "primitive a: ocf:heartbeat:Dummy {\n  op monitor interval=10s\nprimitive b: ocf:heartbeat:Dummy\n";
         assert_eq!(chunks(text).len(), 2);
+    }
+
+    #[test]
+    fn a_misspelt_keyword_does_not_swallow_the_item_before_it() {
+        let text = "primitive a: ocf:heartbeat:Dummy\nprimitve b: ocf:heartbeat:Dummy\n";
+        let found: Vec<bool> = chunks(text).into_iter().map(|c| c.starts_with_keyword).collect();
+        assert_eq!(found, vec![true, false]);
     }
 
     #[test]

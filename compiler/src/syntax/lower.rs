@@ -358,7 +358,7 @@ impl Lower {
     }
 
     fn score_clause(&self, p: P<'_>) -> Option<Spanned> {
-        meaningful(p.into_inner()).find(|x| x.as_rule() == Rule::score).map(|s| self.spanned(&s))
+        meaningful(p.into_inner()).find(|x| matches!(x.as_rule(), Rule::score | Rule::word)).map(|s| self.spanned(&s))
     }
 
     fn node_preference(&self, p: P<'_>) -> Option<NodePreference> {
@@ -433,7 +433,7 @@ impl Lower {
         for c in meaningful(p.into_inner()) {
             match c.as_rule() {
                 Rule::rule_prop => props.extend(self.assign(c)),
-                Rule::score => score = Some(self.spanned(&c)),
+                Rule::score | Rule::rule_word => score = Some(self.spanned(&c)),
                 Rule::expr => expr = self.expr(c),
                 _ => {}
             }

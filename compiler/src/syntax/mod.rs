@@ -42,8 +42,11 @@ fn parse_item(text: &str, chunk: &Chunk) -> Result<ast::Item, Diagnostic> {
         let word_end = source.find(|c: char| c.is_whitespace()).unwrap_or(source.len());
         let word = source.get(..word_end).unwrap_or(source);
         let span = Span::new(chunk.span.start as usize, chunk.span.start as usize + word.len());
-        return Err(Diagnostic::new(&codes::SYNTAX, span, format!("expected an item keyword, found `{word}`"))
-            .with_help(format!("every top-level item starts with one of: {}", ITEM_KEYWORDS.join(", "))));
+        let help = match crate::diagnostics::did_you_mean(word, ITEM_KEYWORDS.iter().copied()) {
+            Some(keyword) => format!("did you mean `{keyword}`?"),
+            None => format!("every top-level item starts with one of: {}", ITEM_KEYWORDS.join(", ")),
+        };
+        return Err(Diagnostic::new(&codes::SYNTAX, span, format!("`{word}` is not an item keyword")).with_help(help));
     }
     let base = chunk.span.start as usize;
     // Deeply nested input must not overflow the stack: pest's own limit turns it into an error.
