@@ -1,0 +1,383 @@
+//! `hapolicy-bench`: time `hapolicy build` and `hapolicy check` on generated policies of several
+//! sizes, next to Pacemaker's `crm_verify -x` on the CIB that `hapolicy build` produced.
+//!
+//! ```text
+//! hapolicy-bench [--sizes 1000,10000] [--runs 3] [--hapolicy PATH] [--keep]
+//! hapolicy-bench --print-policy N          # write the generated policy to stdout
+//! ```
+//!
+//! Each command is run `--runs` times; the table shows the median wall time and the largest
+//! peak RSS (measured with `/usr/bin/time -f %M` when it exists). crm_verify is given a copy of the
+//! CIB with `have-quorum="1"` and a `node_state` per node (all online members, each with the
+//! `pingd` attribute the ping clone maintains), so that it runs the scheduler over a live-looking
+//! cluster instead of stopping at "no quorum", and every resource can be placed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use hapolicy_bench::generate;
+
+const USAGE: &str = "\
+usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--hapolicy PATH] [--keep]
+       hapolicy-bench --print-policy N
+
+  --sizes          numbers of primitives to generate (default 1000,10000)
+  --runs           runs per command; the median wall time is reported (default 3)
+  --hapolicy       the hapolicy binary (default: `hapolicy` next to this binary)
+  --keep           keep the temporary directory with the policies and CIBs
+  --print-policy   print the generated policy with N primitives and exit";
+
+struct Options {
+    sizes: Vec<usize>,
+    runs: usize,
+    hapolicy: Option<PathBuf>,
+    keep: bool,
+    print_policy: Option<usize>,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut opts = Options { sizes: vec![1000, 10000], runs: 3, hapolicy: None, keep: false, print_policy: None };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| -> Result<String, String> {
+            inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--sizes" => {
+                let v = value("--sizes")?;
+                opts.sizes = v
+                    .split(',')
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| s.trim().replace('_', "").parse::<usize>().map_err(|e| format!("--sizes: `{s}`: {e}")))
+                    .collect::<Result<_, _>>()?;
+                if opts.sizes.is_empty() {
+                    return Err("--sizes: no sizes given".into());
+                }
+            }
+            "--runs" => {
+                let v = value("--runs")?;
+                opts.runs = v.parse().map_err(|e| format!("--runs: `{v}`: {e}"))?;
+                if opts.runs == 0 {
+                    return Err("--runs must be at least 1".into());
+                }
+            }
+            "--hapolicy" => opts.hapolicy = Some(PathBuf::from(value("--hapolicy")?)),
+            "--keep" => opts.keep = true,
+            "--print-policy" => {
+                let v = value("--print-policy")?;
+                opts.print_policy = Some(v.parse().map_err(|e| format!("--print-policy: `{v}`: {e}"))?);
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(opts)
+}
+
+/// The first executable called `name` in `PATH`, then in the sbin directories where Pacemaker
+/// installs its tools (often missing from an unprivileged user's `PATH`).
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].iter().map(PathBuf::from))
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// One measured run of a command.
+struct Sample {
+    wall: Duration,
+    /// Peak resident set size in KiB, if `/usr/bin/time` could report it.
+    rss_kib: Option<u64>,
+}
+
+/// The result of `runs` runs of one command.
+struct Measurement {
+    median: Duration,
+    rss_kib: Option<u64>,
+}
+
+/// Runs `program args` once in `dir`, under `/usr/bin/time -f %M` when `time` is given. Fails if
+/// the command exits non-zero (with its output, so that the reason is visible).
+fn run_once(time: Option<&Path>, dir: &Path, program: &Path, args: &[&str]) -> Result<Sample, String> {
+    let rss_file = dir.join("rss.txt");
+    let mut cmd = match time {
+        Some(t) => {
+            let mut c = Command::new(t);
+            c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(program);
+            c
+        }
+        None => Command::new(program),
+    };
+    cmd.args(args).current_dir(dir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let start = Instant::now();
+    let out = cmd.output().map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    let wall = start.elapsed();
+    if !out.status.success() {
+        return Err(format!(
+            "`{} {}` failed ({}):\n{}{}",
+            program.display(),
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let rss_kib = time.and_then(|_| {
+        let text = std::fs::read_to_string(&rss_file).ok()?;
+        let _ = std::fs::remove_file(&rss_file);
+        text.lines().rev().find_map(|l| l.trim().parse::<u64>().ok())
+    });
+    Ok(Sample { wall, rss_kib })
+}
+
+fn measure(runs: usize, time: Option<&Path>, dir: &Path, program: &Path, args: &[&str]) -> Result<Measurement, String> {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        samples.push(run_once(time, dir, program, args)?);
+    }
+    let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    walls.sort();
+    // Median; for an even count, the mean of the two middle runs.
+    let mid = walls.len() / 2;
+    let median = if walls.len() % 2 == 1 {
+        walls.get(mid).copied().unwrap_or_default()
+    } else {
+        let a = walls.get(mid.saturating_sub(1)).copied().unwrap_or_default();
+        let b = walls.get(mid).copied().unwrap_or_default();
+        (a + b) / 2
+    };
+    let rss_kib = samples.iter().filter_map(|s| s.rss_kib).max();
+    Ok(Measurement { median, rss_kib })
+}
+
+/// The value of attribute `name` in the start tag `tag` (`<node id="1" uname="node1">`).
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let rest = tag.get(start..)?;
+    rest.get(..rest.find('"')?)
+}
+
+/// A copy of `cib` that looks like a live cluster to crm_verify: `have-quorum="1"` on `<cib>` and,
+/// in `<status>`, a `node_state` for every cluster node, online and a member, with the `pingd`
+/// attribute that the ping clone would have set.
+fn with_live_status(cib: &str) -> Result<String, String> {
+    let nodes_start = cib.find("<nodes>");
+    let nodes_end = cib.find("</nodes>");
+    let mut states = String::new();
+    if let (Some(a), Some(b)) = (nodes_start, nodes_end) {
+        let section = cib.get(a..b).unwrap_or_default();
+        for piece in section.split("<node ").skip(1) {
+            let tag = piece.get(..piece.find('>').unwrap_or(piece.len())).unwrap_or_default();
+            let tag = format!(" {tag}");
+            if attribute(&tag, "type").is_some_and(|t| t != "member") {
+                continue;
+            }
+            let (Some(id), Some(uname)) = (attribute(&tag, "id"), attribute(&tag, "uname")) else { continue };
+            // The node attribute a running ocf:pacemaker:ping clone maintains, so that rules on
+            // `pingd` pass and the scheduler places every resource, as in a healthy cluster.
+            states.push_str(&format!(
+                "    <node_state id=\"{id}\" uname=\"{uname}\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\">\n\
+                 \x20     <transient_attributes id=\"{id}\">\n\
+                 \x20       <instance_attributes id=\"status-{id}\">\n\
+                 \x20         <nvpair id=\"status-{id}-pingd\" name=\"pingd\" value=\"200\"/>\n\
+                 \x20       </instance_attributes>\n\
+                 \x20     </transient_attributes>\n\
+                 \x20   </node_state>\n"
+            ));
+        }
+    }
+    let cib_tag = cib.find("<cib ").ok_or("the CIB has no <cib> element")?;
+    let mut out = String::with_capacity(cib.len() + states.len() + 64);
+    out.push_str(cib.get(..cib_tag).unwrap_or_default());
+    out.push_str("<cib have-quorum=\"1\" ");
+    let rest = cib.get(cib_tag + "<cib ".len()..).unwrap_or_default();
+    let rest = rest.replacen(" have-quorum=\"0\"", "", 1).replacen(" have-quorum=\"false\"", "", 1);
+    let status = format!("<status>\n{states}  </status>");
+    if rest.contains("<status/>") {
+        out.push_str(&rest.replacen("<status/>", &status, 1));
+    } else if let Some(i) = rest.find("<status>") {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        out.push_str("<status>\n");
+        out.push_str(&states);
+        out.push_str(rest.get(i + "<status>".len()..).unwrap_or_default());
+    } else if let Some(i) = rest.find("</cib>") {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        out.push_str("  ");
+        out.push_str(&status);
+        out.push('\n');
+        out.push_str(rest.get(i..).unwrap_or_default());
+    } else {
+        return Err("the CIB has no </cib>".into());
+    }
+    Ok(out)
+}
+
+struct Row {
+    size: usize,
+    policy_bytes: usize,
+    cib_bytes: usize,
+    build: Measurement,
+    check: Measurement,
+    verify: Measurement,
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64())
+}
+
+fn rss(m: &Measurement) -> String {
+    match m.rss_kib {
+        Some(k) => format!("{:.1} MiB", k as f64 / 1024.0),
+        None => "n/a".into(),
+    }
+}
+
+fn ratio(verify: Duration, build: Duration) -> String {
+    let (v, b) = (verify.as_secs_f64(), build.as_secs_f64());
+    if b <= 0.0 || v <= 0.0 {
+        "n/a".into()
+    } else if v >= b {
+        format!("{:.1}x faster", v / b)
+    } else {
+        format!("{:.1}x slower", b / v)
+    }
+}
+
+fn print_table(rows: &[Row]) {
+    let header = [
+        "primitives",
+        "policy",
+        "CIB",
+        "hapolicy build (s)",
+        "hapolicy check (s)",
+        "crm_verify (s)",
+        "build vs crm_verify",
+        "build RSS",
+        "check RSS",
+        "crm_verify RSS",
+    ];
+    let mut table: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
+    for r in rows {
+        table.push(vec![
+            r.size.to_string(),
+            format!("{:.1} KiB", r.policy_bytes as f64 / 1024.0),
+            format!("{:.1} KiB", r.cib_bytes as f64 / 1024.0),
+            secs(r.build.median),
+            secs(r.check.median),
+            secs(r.verify.median),
+            ratio(r.verify.median, r.build.median),
+            rss(&r.build),
+            rss(&r.check),
+            rss(&r.verify),
+        ]);
+    }
+    let cols = header.len();
+    let widths: Vec<usize> =
+        (0..cols).map(|c| table.iter().filter_map(|row| row.get(c)).map(|s| s.len()).max().unwrap_or(0)).collect();
+    for (i, row) in table.iter().enumerate() {
+        let line: Vec<String> =
+            row.iter().zip(&widths).map(|(cell, w)| format!("{cell:>w$}", w = *w)).collect();
+        println!("| {} |", line.join(" | "));
+        if i == 0 {
+            let rule: Vec<String> = widths.iter().map(|w| format!("{}:", "-".repeat(w + 1))).collect();
+            println!("|{}|", rule.join("|"));
+        }
+    }
+}
+
+fn run(opts: &Options) -> Result<(), String> {
+    let hapolicy = match &opts.hapolicy {
+        Some(p) => p.clone(),
+        None => {
+            let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary's path: {e}"))?;
+            exe.parent().map(|d| d.join("hapolicy")).ok_or("this binary has no parent directory")?
+        }
+    };
+    if !hapolicy.is_file() {
+        return Err(format!(
+            "hapolicy binary not found at {}; build it with `cargo build --release -p hapolicy` or pass --hapolicy PATH",
+            hapolicy.display()
+        ));
+    }
+    let hapolicy = std::fs::canonicalize(&hapolicy).unwrap_or(hapolicy);
+    let crm_verify = find_program("crm_verify").ok_or(
+        "crm_verify not found (looked in PATH, /usr/sbin, /sbin, /usr/local/sbin); \
+         install Pacemaker's command-line tools (e.g. the pacemaker-cli or pacemaker-cli-utils package) to run this benchmark",
+    )?;
+    let time = Some(PathBuf::from("/usr/bin/time")).filter(|p| p.is_file());
+    if time.is_none() {
+        eprintln!("note: /usr/bin/time not found; peak RSS will be reported as n/a");
+    }
+
+    let dir = std::env::temp_dir().join(format!("hapolicy-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    eprintln!("hapolicy:   {}", hapolicy.display());
+    eprintln!("crm_verify: {}", crm_verify.display());
+    eprintln!("work dir:   {}", dir.display());
+    eprintln!("runs:       {} per command (median wall time, max peak RSS)", opts.runs);
+
+    let result = (|| -> Result<Vec<Row>, String> {
+        let mut rows = Vec::new();
+        for &size in &opts.sizes {
+            let sub = dir.join(size.to_string());
+            std::fs::create_dir_all(&sub).map_err(|e| format!("cannot create {}: {e}", sub.display()))?;
+            let policy = generate::policy(size);
+            std::fs::write(sub.join("policy.hapolicy"), &policy).map_err(|e| format!("cannot write the policy: {e}"))?;
+
+            eprintln!("[{size}] hapolicy build ...");
+            let build = measure(opts.runs, time.as_deref(), &sub, &hapolicy, &["build", "policy.hapolicy", "-o", "cib.xml"])?;
+            eprintln!("[{size}] hapolicy check ...");
+            let check = measure(opts.runs, time.as_deref(), &sub, &hapolicy, &["check", "policy.hapolicy"])?;
+
+            let cib = std::fs::read_to_string(sub.join("cib.xml")).map_err(|e| format!("cannot read cib.xml: {e}"))?;
+            std::fs::write(sub.join("cib-live.xml"), with_live_status(&cib)?)
+                .map_err(|e| format!("cannot write cib-live.xml: {e}"))?;
+            eprintln!("[{size}] crm_verify -x ...");
+            let verify = measure(opts.runs, time.as_deref(), &sub, &crm_verify, &["-x", "cib-live.xml"])
+                .map_err(|e| format!("crm_verify rejected the compiled CIB, so the comparison is void:\n{e}"))?;
+            rows.push(Row { size, policy_bytes: policy.len(), cib_bytes: cib.len(), build, check, verify });
+        }
+        Ok(rows)
+    })();
+
+    if opts.keep {
+        eprintln!("kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let rows = result?;
+    print_table(&rows);
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let opts = match parse_args() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("hapolicy-bench: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(n) = opts.print_policy {
+        print!("{}", generate::policy(n));
+        return ExitCode::SUCCESS;
+    }
+    match run(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hapolicy-bench: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
