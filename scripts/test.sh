@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, installing what it needs first: Pacemaker's real tools
-# (crm_verify, crm_simulate, its RelaxNG schemas), the real resource agents, and xmllint.
+# (crm_verify, crm_simulate, its RelaxNG schemas, its daemons' option metadata), the real
+# resource and fence agents, and xmllint.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,8 @@ need=()
 command -v crm_verify >/dev/null 2>&1 || need+=(pacemaker-cli-utils)
 [ -d /usr/lib/ocf/resource.d/heartbeat ] || need+=(resource-agents)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+[ -x /usr/sbin/fence_ipmilan ] || need+=(fence-agents)
+[ -x /usr/lib/pacemaker/pacemaker-schedulerd ] || need+=(pacemaker)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""

@@ -66,7 +66,7 @@ pub fn shape(n: usize) -> Shape {
     // Repeat: one web group (3 primitives), then three VMs.
     let mut step = 0usize;
     while left > 0 {
-        if step % 4 == 0 && left >= 3 {
+        if step.is_multiple_of(4) && left >= 3 {
             left -= 3;
             web_groups += 1;
         } else {
@@ -164,7 +164,7 @@ pub fn policy(n: usize) -> String {
     let (mut web, mut vm) = (0usize, 0usize);
     let mut step = 0usize;
     while web < s.web_groups || vm < s.vms {
-        let web_turn = step % 4 == 0 && web < s.web_groups;
+        let web_turn = step.is_multiple_of(4) && web < s.web_groups;
         if web_turn || vm >= s.vms {
             web += 1;
             web_service(o, web, s);
@@ -236,7 +236,7 @@ fn virtual_machine(o: &mut String, j: usize, s: Shape) {
     let _ = writeln!(o, "location vm{j}-failures: vm{j} {{");
     let _ = writeln!(o, "  rule -inf: fail-count(vm{j}, monitor, 10s) >= 3");
     let _ = writeln!(o, "}}");
-    if j % 2 == 0 {
+    if j.is_multiple_of(2) {
         let _ = writeln!(o, "colocation vm{j}-apart: vm{j} with vm{} = -100", j - 1);
     }
     let _ = writeln!(o);

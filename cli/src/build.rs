@@ -7,8 +7,8 @@ use hapolicy_compiler::Target;
 
 use crate::{output, report};
 
-pub fn run(files: &[PathBuf], out: Option<&Path>, target: Target) -> u8 {
-    let compiler = match report::load(files, target) {
+pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, out: Option<&Path>, target: Target) -> u8 {
+    let compiler = match report::load(files, agents, target) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

@@ -6,8 +6,8 @@ use hapolicy_compiler::Target;
 
 use crate::{report, Format};
 
-pub fn run(files: &[PathBuf], format: Format, target: Target) -> u8 {
-    let compiler = match report::load(files, target) {
+pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, format: Format, target: Target) -> u8 {
+    let compiler = match report::load(files, agents, target) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

@@ -4,6 +4,7 @@
 //! (miette) or for tools (JSON), writing output atomically, and exit codes — 0 success, 1 the
 //! input has errors, 2 usage or I/O errors. One file per subcommand.
 
+mod agents;
 mod build;
 mod check;
 mod explain;
@@ -54,6 +55,8 @@ enum Command {
     Build {
         #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        agents: AgentArgs,
         /// Where to write the CIB; nothing is written when the policy has errors.
         #[arg(short, long)]
         output: Option<std::path::PathBuf>,
@@ -65,15 +68,50 @@ enum Command {
     Check {
         #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        agents: AgentArgs,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[arg(long, value_enum, default_value_t)]
         target: TargetArg,
     },
+    /// Work with agent metadata.
+    Agents {
+        #[command(subcommand)]
+        command: AgentsCommand,
+    },
     /// Print the documentation of a diagnostic code (e.g. HP2001), or list every code.
     Explain {
         /// A code such as HP2001, or a name such as duplicate-operation; omit to list all.
         code: Option<String>,
+    },
+}
+
+/// Where agent schemas come from, besides `agent` declarations and the built-in library.
+#[derive(clap::Args)]
+pub struct AgentArgs {
+    /// Agent metadata XML files, or directories of them, named after their agent
+    /// (`ocf:acme:Widget.xml`); they take precedence over installed agents.
+    #[arg(long = "agents", value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Do not run the agents installed on this machine; use only declarations, --agents and the
+    /// built-in library.
+    #[arg(long)]
+    pub no_installed_agents: bool,
+}
+
+#[derive(Subcommand)]
+enum AgentsCommand {
+    /// Turn agent metadata into `agent` declarations (the form of the built-in library).
+    Import {
+        /// NAME=FILE pairs, such as ocf:acme:Widget=widget.xml
+        specs: Vec<String>,
+        /// Every agent installed on this machine (OCF agents and fence agents).
+        #[arg(long)]
+        installed: bool,
+        /// A directory to write one file per class and provider into; stdout otherwise.
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
     },
 }
 
@@ -86,8 +124,9 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Build { files, output, target } => build::run(&files, output.as_deref(), target.into()),
-        Command::Check { files, format, target } => check::run(&files, format, target.into()),
+        Command::Build { files, agents, output, target } => build::run(&files, &agents, output.as_deref(), target.into()),
+        Command::Check { files, agents, format, target } => check::run(&files, &agents, format, target.into()),
+        Command::Agents { command: AgentsCommand::Import { specs, installed, output } } => agents::import(&specs, installed, output.as_deref()),
         Command::Explain { code } => explain::run(code.as_deref()),
     };
     ExitCode::from(code)

@@ -8,12 +8,13 @@ use hapolicy_compiler::{Compiler, Diagnostic, Severity, Target};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
 /// Reads every file into a fresh compiler; an unreadable file is a usage/I-O error.
-pub fn load(files: &[std::path::PathBuf], target: Target) -> Result<Compiler, String> {
+pub fn load(files: &[std::path::PathBuf], agents: &crate::AgentArgs, target: Target) -> Result<Compiler, String> {
     let mut compiler = Compiler::new(target);
     for path in files {
         let text = read(path)?;
         compiler.set_file(&path.display().to_string(), text);
     }
+    crate::agents::supply(&mut compiler, &agents.paths, !agents.no_installed_agents)?;
     Ok(compiler)
 }
 

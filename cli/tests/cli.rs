@@ -133,4 +133,21 @@ fn hostile_input_gives_errors_not_panics() {
         assert_eq!(result.status.code(), Some(1), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
+    let deep = hapolicy(&["check", dir.join("deep.hapolicy").to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&deep.stderr).contains("more than 64 levels deep"));
+}
+
+#[test]
+fn nested_rules_up_to_the_limit_compile() {
+    // 60 levels of alternating and/or: a nested <rule> for every level but the innermost condition.
+    let mut condition = "x0 == 0".to_string();
+    for level in 1..60 {
+        let op = if level % 2 == 0 { "and" } else { "or" };
+        condition = format!("x{level} == {level} {op} ({condition})");
+    }
+    let dir = scratch("nested");
+    let path = write(&dir, "nested.hapolicy", &format!("cluster {{ stonith-enabled = false }}\nprimitive a: ocf:heartbeat:Dummy\nlocation l: a {{ rule 1: {condition} }}\n"));
+    let result = hapolicy(&["build", &path]);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    assert_eq!(String::from_utf8_lossy(&result.stdout).matches("<rule ").count(), 59);
 }

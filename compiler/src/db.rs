@@ -6,6 +6,7 @@
 
 use salsa::Setter;
 
+use crate::agents::AgentSchema;
 use crate::cib::{self, Target};
 use crate::diagnostics::{Diagnostic, FileId, Severity};
 use crate::model::{self, Model};
@@ -19,11 +20,28 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// Agent metadata XML the shell found (a file the admin named, or an installed agent).
+#[salsa::input(debug)]
+pub struct AgentMetadata {
+    #[returns(ref)]
+    pub name: String,
+    #[returns(ref)]
+    pub origin: String,
+    #[returns(ref)]
+    pub xml: String,
+}
+
 #[salsa::input(debug)]
 pub struct Project {
     #[returns(ref)]
     pub files: Vec<SourceFile>,
     pub target: Target,
+    /// Supplied agent metadata, in order of precedence.
+    #[returns(ref)]
+    pub metadata: Vec<AgentMetadata>,
+    /// The stdlib's agent declarations.
+    #[returns(ref)]
+    pub library: Vec<SourceFile>,
 }
 
 #[salsa::db]
@@ -41,13 +59,43 @@ pub fn parse_file(db: &dyn salsa::Database, file: SourceFile) -> ParsedFile {
     syntax::parse(file.text(db))
 }
 
+/// Reads one agent's metadata XML (re-run only when that XML changes).
+#[salsa::tracked(returns(ref))]
+pub fn parse_agent_metadata(db: &dyn salsa::Database, metadata: AgentMetadata) -> Result<AgentSchema, String> {
+    crate::agents::metadata::parse_metadata(metadata.xml(db)).map_err(|e| e.message)
+}
+
+/// The stdlib declarations of the agents the policy uses: each declaration is its own input
+/// (named after its agent), and only those referenced are parsed.
+#[salsa::tracked(returns(ref))]
+pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<syntax::ast::Item> {
+    let wanted: std::collections::HashSet<String> = project
+        .files(db)
+        .iter()
+        .flat_map(|f| parse_file(db, *f).items.iter())
+        .filter_map(|item| match &item.kind {
+            syntax::ast::ItemKind::Primitive { source: syntax::ast::PrimitiveSource::Agent(a), .. } | syntax::ast::ItemKind::Template { agent: a, .. } => {
+                model::Agent::parse(&a.text).ok().map(|agent| agent.spec())
+            }
+            _ => None,
+        })
+        .collect();
+    project.library(db).iter().filter(|f| wanted.contains(f.path(db))).flat_map(|f| parse_file(db, *f).items.iter().cloned()).collect()
+}
+
 /// The resolved model of the whole project.
 #[salsa::tracked(returns(ref))]
 pub fn project_model(db: &dyn salsa::Database, project: Project) -> Model {
     let files = project.files(db);
     let parsed: Vec<(FileId, &ParsedFile)> = files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), parse_file(db, *f))).collect();
     let items: Vec<(FileId, &[syntax::ast::Item])> = parsed.iter().map(|(id, p)| (*id, p.items.as_slice())).collect();
-    model::build(&items)
+    let metadata: Vec<(String, String, AgentSchema)> = project
+        .metadata(db)
+        .iter()
+        .filter_map(|m| parse_agent_metadata(db, *m).as_ref().ok().map(|schema| (m.name(db).clone(), m.origin(db).clone(), schema.clone())))
+        .collect();
+    let library_names: Vec<&str> = project.library(db).iter().map(|f| f.path(db).as_str()).collect();
+    model::build(&items, &metadata, library_items(db, project), &library_names)
 }
 
 /// Every diagnostic of the project: syntax, names and values, then Pacemaker's rules; sorted by
@@ -95,8 +143,42 @@ impl Compiler {
     }
 
     fn with_database(db: Database, target: Target) -> Compiler {
-        let project = Project::new(&db, Vec::new(), target);
+        // One input per declared agent, so that a build parses only the agents it uses.
+        let mut library = Vec::new();
+        for (_, text) in hapolicy_stdlib::AGENT_LIBRARY {
+            for chunk in syntax::chunks(text) {
+                let Some(source) = text.get(chunk.span.range()) else { continue };
+                let Some(name) = source.strip_prefix("agent ").and_then(|rest| rest.split_whitespace().next()) else { continue };
+                library.push(SourceFile::new(&db, name.to_string(), source.to_string()));
+            }
+        }
+        let project = Project::new(&db, Vec::new(), target, Vec::new(), library);
         Compiler { db, project }
+    }
+
+    /// Supplies agent metadata XML; earlier calls take precedence over later ones for the same
+    /// agent, and `agent` declarations in the policy over all of them.
+    pub fn add_agent_metadata(&mut self, name: &str, origin: &str, xml: String) {
+        let mut metadata = self.project.metadata(&self.db).clone();
+        metadata.push(AgentMetadata::new(&self.db, name.to_string(), origin.to_string(), xml));
+        self.project.set_metadata(&mut self.db).to(metadata);
+    }
+
+    /// Metadata that could not be read: (agent, origin, reason).
+    pub fn metadata_errors(&self) -> Vec<(String, String, String)> {
+        self.project
+            .metadata(&self.db)
+            .iter()
+            .filter_map(|m| parse_agent_metadata(&self.db, *m).as_ref().err().map(|e| (m.name(&self.db).clone(), m.origin(&self.db).clone(), e.clone())))
+            .collect()
+    }
+
+    /// The agents the policy's primitives and templates use, as `class:provider:type`.
+    pub fn referenced_agents(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.model().primitives.values().filter_map(|p| p.agent.as_ref().map(crate::model::Agent::spec)).collect();
+        names.sort();
+        names.dedup();
+        names
     }
 
     /// Adds a file, or replaces its text if a file with this path is already known.
@@ -165,7 +247,8 @@ mod tests {
         compiler.set_file("b.hapolicy", "primitive b: ocf:heartbeat:Dummy\n".to_string());
         assert!(compiler.cib().is_some());
         let parses = |log: &Arc<Mutex<Vec<String>>>| log.lock().unwrap().iter().filter(|k| k.starts_with("parse_file")).count();
-        assert_eq!(parses(&log), 2);
+        // Both files, and the stdlib declaration of the one agent they use, are parsed once.
+        assert_eq!(parses(&log), 3);
         log.lock().unwrap().clear();
 
         compiler.set_file("b.hapolicy", "primitive b: ocf:heartbeat:Dummy { fake = \"1\" }\n".to_string());

@@ -6,6 +6,7 @@
 //! CLI and the language server share. This crate must not do IO, print, exit, or know about
 //! terminals or LSP: shells read files and render diagnostics.
 
+pub mod agents;
 pub mod checks;
 pub mod cib;
 pub mod db;

@@ -5,6 +5,11 @@ use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Model;
 
+mod agent_actions;
+mod agent_parameters;
+mod agent_promotable;
+mod agent_unique;
+mod agent_unknown;
 mod duplicate_operation;
 mod fail_count;
 mod fencing_required;
@@ -34,6 +39,11 @@ const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     role_without_promotable::check,
     set_score_tie::check,
     removed_in_pacemaker3::check,
+    agent_unknown::check,
+    agent_parameters::check,
+    agent_unique::check,
+    agent_actions::check,
+    agent_promotable::check,
 ];
 
 /// The codes the checks report.
@@ -57,6 +67,15 @@ pub static CODES: &[&Code] = &[
     &role_without_promotable::CODE_STOPPED,
     &set_score_tie::CODE,
     &removed_in_pacemaker3::CODE,
+    &agent_unknown::CODE,
+    &agent_parameters::CODE_UNKNOWN,
+    &agent_parameters::CODE_REQUIRED,
+    &agent_parameters::CODE_TYPE,
+    &agent_unique::CODE,
+    &agent_parameters::CODE_DEPRECATED,
+    &agent_actions::CODE_ACTION,
+    &agent_actions::CODE_TIMEOUT,
+    &agent_promotable::CODE,
 ];
 
 /// Runs every check over the model.

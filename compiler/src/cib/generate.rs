@@ -921,7 +921,8 @@ pub fn generate(model: &Model, target: Target) -> Element {
                 }
                 acls.children.push(t);
             }
-            ItemKind::Cluster { .. } | ItemKind::Defaults { .. } => {}
+            // Agent declarations describe agents; they are not part of the CIB.
+            ItemKind::Cluster { .. } | ItemKind::Defaults { .. } | ItemKind::Agent { .. } => {}
         }
     }
 

@@ -5,6 +5,7 @@
 //! Building the model reports naming and value errors (HP1xxx); Pacemaker-rule checks live in
 //! `checks/` and only read the model.
 
+pub mod agents;
 mod props;
 mod resolve;
 
@@ -111,6 +112,14 @@ impl Agent {
         self.class == "stonith"
     }
 
+    /// `class:provider:type` or `class:type`, as written in a primitive.
+    pub fn spec(&self) -> String {
+        match &self.provider {
+            Some(p) => format!("{}:{p}:{}", self.class, self.kind),
+            None => format!("{}:{}", self.class, self.kind),
+        }
+    }
+
     pub fn is_remote(&self) -> bool {
         self.class == "ocf" && self.provider.as_deref() == Some("pacemaker") && self.kind == "remote"
     }
@@ -155,6 +164,10 @@ pub struct Model {
     pub stonith_enabled: bool,
     pub stonith_enabled_at: Option<(FileId, Span)>,
     pub has_fencing_device: bool,
+    /// Every agent schema known from the policy, supplied metadata and the stdlib.
+    pub agents: HashMap<String, agents::KnownAgent>,
+    /// The name of every agent hapolicy knows, loaded or not (for suggestions).
+    pub agent_names: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -170,6 +183,31 @@ impl Model {
     /// The item that declares `name`.
     pub fn item_of(&self, name: &str) -> Option<&(FileId, Item)> {
         self.symbols.get(name).and_then(|s| self.items.get(s.item))
+    }
+
+    /// The schema of a primitive's agent (through its template), when known.
+    pub fn agent_of(&self, primitive: &str) -> Option<&agents::KnownAgent> {
+        let agent = self.primitives.get(primitive)?.agent.as_ref()?;
+        self.agents.get(&agent.spec())
+    }
+
+    /// A primitive's parameters as written: its own (every `params` set and bare assignment),
+    /// then its template's that it does not override.
+    pub fn params_of(&self, primitive: &str) -> Vec<(FileId, &ast::Assign)> {
+        let mut out: Vec<(FileId, &ast::Assign)> = Vec::new();
+        let template = self.primitives.get(primitive).and_then(|p| p.template.as_deref());
+        for name in std::iter::once(primitive).chain(template) {
+            let Some((file, item)) = self.item_of(name) else { continue };
+            if let ItemKind::Primitive { body, .. } | ItemKind::Template { body, .. } = &item.kind {
+                let sets = body.sets.iter().filter(|s| s.kind == ast::SetKind::Params).flat_map(|s| s.entries.iter());
+                for a in body.assigns.iter().chain(sets) {
+                    if !out.iter().any(|(_, b)| b.key.text == a.key.text) {
+                        out.push((*file, a));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The primitives a resource consists of (itself, a group's members, a clone's child's ...).
@@ -275,14 +313,19 @@ pub fn meta_value<'a>(body: &'a ast::Body, key: &str) -> Option<&'a str> {
         .map(|a| a.value.text.as_str())
 }
 
-/// Builds the model of a project from its parsed files.
-pub fn build(files: &[(FileId, &[Item])]) -> Model {
+/// Builds the model of a project from its parsed files, the agent metadata the shell supplied
+/// (name, origin, schema; earlier entries win) and the stdlib's agent declarations.
+pub fn build(files: &[(FileId, &[Item])], metadata: &[(String, String, crate::agents::AgentSchema)], stdlib: &[Item], library_names: &[&str]) -> Model {
     let mut model = Model { stonith_enabled: true, ..Model::default() };
     for (file, items) in files {
         for item in items.iter() {
             model.items.push((*file, item.clone()));
         }
     }
+    model.agents = agents::merge(&model.items, metadata, stdlib);
+    model.agent_names = library_names.iter().map(|n| (*n).to_string()).chain(model.agents.keys().cloned()).collect();
+    model.agent_names.sort();
+    model.agent_names.dedup();
     resolve::declare(&mut model);
     resolve::resolve(&mut model);
     props::check_items(&mut model);

@@ -95,6 +95,10 @@ const CONTAINER_PROPS: Props = &[
 const NETWORK_PROPS: Props = &[("ip-range-start", PropType::Text), ("control-port", PropType::Integer), ("host-interface", PropType::Text), ("host-netmask", PropType::Integer), ("add-host", PropType::Bool)];
 const PORT_PROPS: Props = &[("port", PropType::Integer), ("internal-port", PropType::Integer), ("range", PropType::Text)];
 const STORAGE_PROPS: Props = &[("source-dir", PropType::Text), ("source-dir-root", PropType::Text), ("target-dir", PropType::Text), ("options", PropType::Text)];
+const AGENT_PROPS: Props = &[("ocf-version", PropType::Text), ("version", PropType::Text), ("description", PropType::Text)];
+const PARAM_PROPS: Props = &[("default", PropType::Text), ("unique-group", PropType::Text), ("replaced-with", PropType::Text), ("description", PropType::Text)];
+const ACTION_PROPS: Props = &[("timeout", PropType::Timeout), ("interval", PropType::Interval), ("depth", PropType::Integer), ("role", PropType::Role), ("start-delay", PropType::Timeout)];
+const PARAM_TYPES: &[&str] = &["string", "integer", "boolean", "time", "select"];
 const DATE_SPEC_FIELDS: &[&str] = &["years", "months", "monthdays", "hours", "minutes", "seconds", "yeardays", "weekyears", "weeks", "weekdays", "moon"];
 
 struct Checker<'a> {
@@ -636,6 +640,22 @@ pub(super) fn check_items(model: &mut Model) {
                 }
             }
             ItemKind::AclTarget { props, .. } => c.props("ACL user or group", props, ACL_TARGET_PROPS),
+            ItemKind::Agent { agent, props, params, actions } => {
+                if let Err(e) = Agent::parse(&agent.text) {
+                    c.error(&codes::INVALID_AGENT, agent.span, e, None);
+                }
+                c.props("agent declaration", props, AGENT_PROPS);
+                for param in params {
+                    c.props("parameter declaration", &param.props, PARAM_PROPS);
+                    if !PARAM_TYPES.contains(&param.ty.text.as_str()) {
+                        let help = did_you_mean(&param.ty.text, PARAM_TYPES.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+                        c.error(&codes::INVALID_VALUE, param.ty.span, format!("`{}` is not a parameter type; types are {}", param.ty.text, PARAM_TYPES.join(", ")), help);
+                    }
+                }
+                for action in actions {
+                    c.props("action declaration", &action.props, ACTION_PROPS);
+                }
+            }
             ItemKind::Tag { members, name } => {
                 if members.is_empty() {
                     c.error(&codes::UNKNOWN_PROPERTY, name.span, "a tag needs at least one member".to_string(), None);

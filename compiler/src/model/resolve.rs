@@ -56,7 +56,7 @@ pub(super) fn declare(model: &mut Model) {
                 }
                 continue;
             }
-            ItemKind::FencingLevel { .. } => continue,
+            ItemKind::FencingLevel { .. } | ItemKind::Agent { .. } => continue,
         };
         if let Some(name) = item.name() {
             declared.push((name.clone(), kind, *file, index));

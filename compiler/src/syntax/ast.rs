@@ -211,6 +211,26 @@ pub struct BundlePart {
     pub span: Span,
 }
 
+/// `param NAME: TYPE [flags] [key=value...]` in an agent declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ParamDecl {
+    pub name: Spanned,
+    /// A type name (`string`, `integer`, `boolean`, `time`) or `select`.
+    pub ty: Spanned,
+    pub options: Vec<Value>,
+    pub flags: Vec<Spanned>,
+    pub props: Vec<Assign>,
+    pub span: Span,
+}
+
+/// `action NAME [timeout=..] [interval=..] [depth=..] [role=..] [start-delay=..]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ActionDecl {
+    pub name: Spanned,
+    pub props: Vec<Assign>,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ItemKind {
     Cluster { name: Option<Spanned>, props: Vec<Assign>, when: Vec<Expr>, entries: Vec<Assign> },
@@ -237,6 +257,7 @@ pub enum ItemKind {
     FencingLevel { target: FencingTarget, props: Vec<Assign>, devices: Vec<Spanned> },
     AclRole { name: Spanned, props: Vec<Assign>, permissions: Vec<(Spanned, Vec<Assign>, Span)> },
     AclTarget { group: bool, name: Spanned, props: Vec<Assign>, roles: Vec<Spanned> },
+    Agent { agent: Spanned, props: Vec<Assign>, params: Vec<ParamDecl>, actions: Vec<ActionDecl> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -265,7 +286,7 @@ impl Item {
             | ItemKind::Alert { name, .. }
             | ItemKind::AclRole { name, .. }
             | ItemKind::AclTarget { name, .. } => Some(name),
-            ItemKind::FencingLevel { .. } => None,
+            ItemKind::FencingLevel { .. } | ItemKind::Agent { .. } => None,
         }
     }
 }

@@ -28,6 +28,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "acl-role",
     "acl-user",
     "acl-group",
+    "agent",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

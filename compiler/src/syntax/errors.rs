@@ -38,7 +38,7 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
         rsc_set | kw_set => "`set`",
         kw_when | when_clause => "`when`",
         kw_use | set_ref => "`use`",
-        expr | or_chain | and_chain | cmp_cond | paren_expr => "a condition",
+        expr | cmp_cond | paren_expr => "a condition",
         kw_and => "`and`",
         kw_or => "`or`",
         cmp_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",

@@ -116,6 +116,7 @@ impl Lower {
             Rule::fencing_level_item => self.fencing_level(p)?,
             Rule::acl_role_item => self.acl_role(p)?,
             Rule::acl_target_item | Rule::acl_group_item => self.acl_target(p, rule == Rule::acl_group_item)?,
+            Rule::agent_item => self.agent(p)?,
             _ => return None,
         };
         Some(Item { kind, span })
@@ -638,16 +639,76 @@ impl Lower {
         Some(ItemKind::AclTarget { group, name, props, roles })
     }
 
+    fn agent(&self, p: P<'_>) -> Option<ItemKind> {
+        let mut it = meaningful(p.into_inner());
+        it.next()?;
+        let agent = self.spanned(&it.next()?);
+        let mut props = Vec::new();
+        let mut params = Vec::new();
+        let mut actions = Vec::new();
+        for c in it {
+            match c.as_rule() {
+                Rule::prop => props.extend(self.assign(c)),
+                Rule::agent_body => {
+                    for s in meaningful(c.into_inner()) {
+                        let span = self.span(&s);
+                        match s.as_rule() {
+                            Rule::param_decl => {
+                                let mut inner = meaningful(s.into_inner());
+                                inner.next();
+                                let Some(name) = inner.next() else { continue };
+                                let Some(ty_pair) = inner.next() else { continue };
+                                let ty_span = self.span(&ty_pair);
+                                let mut ty_parts = meaningful(ty_pair.into_inner());
+                                let (ty, options) = match ty_parts.next() {
+                                    Some(first) if first.as_rule() == Rule::kw_select => {
+                                        (Spanned { text: "select".into(), span: ty_span }, ty_parts.map(|v| self.value(&v)).collect())
+                                    }
+                                    Some(first) => (self.spanned(&first), Vec::new()),
+                                    None => continue,
+                                };
+                                let mut decl = ParamDecl { name: self.spanned(&name), ty, options, flags: Vec::new(), props: Vec::new(), span };
+                                for x in inner {
+                                    match x.as_rule() {
+                                        Rule::param_flag => decl.flags.push(self.spanned(&x)),
+                                        Rule::prop => decl.props.extend(self.assign(x)),
+                                        _ => {}
+                                    }
+                                }
+                                params.push(decl);
+                            }
+                            Rule::action_decl => {
+                                let mut inner = meaningful(s.into_inner());
+                                inner.next();
+                                let Some(name) = inner.next() else { continue };
+                                let aprops = inner.filter(|x| x.as_rule() == Rule::prop).filter_map(|x| self.assign(x)).collect();
+                                actions.push(ActionDecl { name: self.spanned(&name), props: aprops, span });
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(ItemKind::Agent { agent, props, params, actions })
+    }
+
     // ------------------------------------------------------------ expressions
 
     fn expr(&self, p: P<'_>) -> Option<Expr> {
         let span = self.span(&p);
         match p.as_rule() {
-            Rule::expr => meaningful(p.into_inner()).next().and_then(|x| self.expr(x)),
-            Rule::or_chain | Rule::and_chain => {
-                let is_or = p.as_rule() == Rule::or_chain;
-                let parts: Vec<Expr> = meaningful(p.into_inner()).filter(|x| !matches!(x.as_rule(), Rule::kw_and | Rule::kw_or)).filter_map(|x| self.expr(x)).collect();
-                Some(if is_or { Expr::Or(parts, span) } else { Expr::And(parts, span) })
+            Rule::expr => {
+                let children: Vec<P<'_>> = meaningful(p.into_inner()).collect();
+                let is_or = children.iter().any(|x| x.as_rule() == Rule::kw_or);
+                let is_and = children.iter().any(|x| x.as_rule() == Rule::kw_and);
+                let mut parts: Vec<Expr> = children.into_iter().filter(|x| !matches!(x.as_rule(), Rule::kw_and | Rule::kw_or)).filter_map(|x| self.expr(x)).collect();
+                match (is_or, is_and) {
+                    (true, _) => Some(Expr::Or(parts, span)),
+                    (_, true) => Some(Expr::And(parts, span)),
+                    _ => parts.pop(),
+                }
             }
             Rule::paren_expr => meaningful(p.into_inner()).find(|x| x.as_rule() == Rule::expr).and_then(|x| self.expr(x)),
             Rule::defined_cond => {

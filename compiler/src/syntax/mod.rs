@@ -36,6 +36,46 @@ pub fn parse(text: &str) -> ParsedFile {
     ParsedFile { items, errors }
 }
 
+/// How deep brackets may nest in one item: far beyond any real policy, and shallow enough that
+/// no recursive pass over the tree can exhaust the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// The offset of the first bracket beyond `MAX_DEPTH`, ignoring strings and comments.
+fn too_deep(source: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for (i, c) in source.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '#' => in_comment = true,
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn parse_item(text: &str, chunk: &Chunk) -> Result<ast::Item, Diagnostic> {
     let source = text.get(chunk.span.range()).unwrap_or("");
     if !chunk.starts_with_keyword {
@@ -47,6 +87,11 @@ fn parse_item(text: &str, chunk: &Chunk) -> Result<ast::Item, Diagnostic> {
             None => format!("every top-level item starts with one of: {}", ITEM_KEYWORDS.join(", ")),
         };
         return Err(Diagnostic::new(&codes::SYNTAX, span, format!("`{word}` is not an item keyword")).with_help(help));
+    }
+    if let Some(at) = too_deep(source) {
+        let span = Span::new(chunk.span.start as usize + at, chunk.span.start as usize + at + 1);
+        return Err(Diagnostic::new(&codes::SYNTAX, span, format!("this item nests brackets more than {MAX_DEPTH} levels deep"))
+            .with_help("split the condition into several rules, or remove redundant parentheses"));
     }
     let base = chunk.span.start as usize;
     // Deeply nested input must not overflow the stack: pest's own limit turns it into an error.
