@@ -142,8 +142,11 @@ fn run_once(time: Option<&Path>, dir: &Path, program: &Path, args: &[&str]) -> R
 
 fn measure(runs: usize, time: Option<&Path>, dir: &Path, program: &Path, args: &[&str]) -> Result<Measurement, String> {
     let mut samples = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        samples.push(run_once(time, dir, program, args)?);
+    for i in 1..=runs {
+        let sample = run_once(time, dir, program, args)?;
+        let rss = sample.rss_kib.map_or_else(|| "n/a".to_string(), |k| format!("{:.1} MiB", k as f64 / 1024.0));
+        eprintln!("    run {i}/{runs}: {:.3} s, peak RSS {rss}", sample.wall.as_secs_f64());
+        samples.push(sample);
     }
     let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
     walls.sort();

@@ -8,6 +8,8 @@ mod agents;
 mod build;
 mod check;
 mod explain;
+mod import;
+mod lint;
 mod output;
 mod report;
 
@@ -75,6 +77,28 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         target: TargetArg,
     },
+    /// Check existing CIB XML with the same checks, reported at the XML's lines.
+    Lint {
+        /// CIB files, or `-` for standard input.
+        files: Vec<std::path::PathBuf>,
+        /// Lint the running cluster's CIB (`cibadmin --query`).
+        #[arg(long)]
+        live: bool,
+        #[command(flatten)]
+        agents: AgentArgs,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Turn an existing CIB into a policy file.
+    Import {
+        cib: std::path::PathBuf,
+        /// Where to write the policy (stdout otherwise).
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
+        /// Overwrite OUTPUT if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Work with agent metadata.
     Agents {
         #[command(subcommand)]
@@ -128,6 +152,8 @@ fn main() -> ExitCode {
         Command::Check { files, agents, format, target } => check::run(&files, &agents, format, target.into()),
         Command::Agents { command: AgentsCommand::Import { specs, installed, output } } => agents::import(&specs, installed, output.as_deref()),
         Command::Explain { code } => explain::run(code.as_deref()),
+        Command::Lint { files, live, agents, format } => lint::run(&files, live, &agents, format),
+        Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),
     };
     ExitCode::from(code)
 }

@@ -53,10 +53,29 @@ pub struct Database {
 #[salsa::db]
 impl salsa::Database for Database {}
 
-/// Parses one file (re-run only when that file's text changes).
+/// Parses one file (re-run only when that file's text changes). A CIB (a `.xml` file) is read
+/// through the importer, so lint runs the same model and checks, with spans in the XML.
 #[salsa::tracked(returns(ref))]
 pub fn parse_file(db: &dyn salsa::Database, file: SourceFile) -> ParsedFile {
+    if is_cib(file.path(db), file.text(db)) {
+        return import_file(file.text(db));
+    }
     syntax::parse(file.text(db))
+}
+
+/// Whether a file is CIB XML rather than a policy.
+pub fn is_cib(path: &str, text: &str) -> bool {
+    path.ends_with(".xml") || text.trim_start().starts_with('<')
+}
+
+fn import_file(text: &str) -> ParsedFile {
+    match cib::read_xml(text) {
+        Ok(root) => {
+            let imported = crate::import::import(&root);
+            ParsedFile { items: imported.items, errors: imported.findings }
+        }
+        Err(e) => ParsedFile { items: Vec::new(), errors: vec![Diagnostic::new(&crate::import::findings::NOT_A_CIB, e.span, format!("the XML cannot be read: {}", e.message))] },
+    }
 }
 
 /// Reads one agent's metadata XML (re-run only when that XML changes).

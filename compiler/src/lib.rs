@@ -11,6 +11,8 @@ pub mod checks;
 pub mod cib;
 pub mod db;
 pub mod diagnostics;
+pub mod format;
+pub mod import;
 pub mod model;
 pub mod span;
 pub mod syntax;

@@ -6,9 +6,11 @@
 
 mod generate;
 mod ids;
+mod read;
 mod write;
 
 pub use generate::{generate, Target};
+pub use read::{read_xml, XmlAttr, XmlElement, XmlError, XmlNode};
 pub use write::to_xml;
 
 /// One XML element.

@@ -275,7 +275,7 @@ pub static BASE: &[&Code] = &[
 
 /// Every code hapolicy can report, sorted by code.
 pub fn all() -> Vec<&'static Code> {
-    let mut all: Vec<&'static Code> = BASE.iter().copied().chain(crate::checks::CODES.iter().copied()).collect();
+    let mut all: Vec<&'static Code> = BASE.iter().copied().chain(crate::checks::CODES.iter().copied()).chain(crate::import::CODES.iter().copied()).collect();
     all.sort_by_key(|c| c.code);
     all
 }

@@ -1,0 +1,130 @@
+//! Pacemaker's scheduler regression CIBs (../shared/corpus/pacemaker-cts): every one is linted
+//! without a crash, and imported then rebuilt; Pacemaker's own scheduler is the judge of
+//! fidelity — the rebuilt configuration, spliced into the original CIB with its status, must make
+//! `crm_simulate` plan exactly the same transition as the original.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "tests")]
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use hapolicy_compiler::cib::{generate, read_xml, to_xml, Target};
+use hapolicy_compiler::import;
+use hapolicy_compiler::Compiler;
+use hapolicy_tests::*;
+
+fn corpus() -> Vec<PathBuf> {
+    let dir = root().join("..").join("shared").join("corpus").join("pacemaker-cts");
+    assert!(dir.is_dir(), "{} is missing: the shared/ folder must sit beside the checkout", dir.display());
+    files_with_extension(&dir, "xml")
+}
+
+/// Runs `work` over the files on two threads, collecting failures.
+fn each<F: Fn(&Path) -> Result<(), String> + Sync>(files: &[PathBuf], work: F) -> Vec<String> {
+    let failures = Mutex::new(Vec::new());
+    let next = Mutex::new(0usize);
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| loop {
+                let index = {
+                    let mut n = next.lock().unwrap();
+                    *n += 1;
+                    *n - 1
+                };
+                let Some(file) = files.get(index) else { break };
+                if let Err(e) = work(file) {
+                    failures.lock().unwrap().push(format!("{}: {e}", file.file_name().unwrap().to_string_lossy()));
+                }
+            });
+        }
+    });
+    let mut failures = failures.into_inner().unwrap();
+    failures.sort();
+    failures
+}
+
+#[test]
+fn every_corpus_cib_lints_without_a_crash() {
+    let files = corpus();
+    let failures = each(&files, |file| {
+        let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+        let mut compiler = Compiler::new(Target::Pacemaker2);
+        compiler.set_file("cib.xml", text);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compiler.diagnostics().len()));
+        result.map(|_| ()).map_err(|_| "lint panicked".to_string())
+    });
+    println!("{}/{} corpus CIBs linted", files.len() - failures.len(), files.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The transition summary `crm_simulate` prints for a CIB text.
+fn transition(dir: &Path, name: &str, cib: &str) -> Result<String, String> {
+    let path = dir.join(name);
+    std::fs::write(&path, cib).map_err(|e| e.to_string())?;
+    let out = std::process::Command::new(require_tool("crm_simulate")).arg("-x").arg(&path).arg("-S").output().map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let summary: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("Transition Summary")).take_while(|l| !l.starts_with("Executing")).collect();
+    if !out.status.success() {
+        return Err(format!("crm_simulate exit {:?}", out.status.code()));
+    }
+    Ok(summary.join("\n"))
+}
+
+/// The original CIB with its configuration replaced by the rebuilt one (status kept).
+fn splice(original: &str, rebuilt: &str) -> Option<String> {
+    let start = original.find("<configuration")?;
+    let end = original.find("</configuration>")? + "</configuration>".len();
+    let new_start = rebuilt.find("<configuration")?;
+    let new_end = rebuilt.find("</configuration>")? + "</configuration>".len();
+    let mut spliced = format!("{}{}{}", &original[..start], &rebuilt[new_start..new_end], &original[end..]);
+    // The rebuilt configuration uses the current schema.
+    if let Some(at) = spliced.find("validate-with=\"") {
+        let value_start = at + "validate-with=\"".len();
+        if let Some(len) = spliced[value_start..].find('"') {
+            spliced.replace_range(value_start..value_start + len, "pacemaker-3.9");
+        }
+    }
+    Some(spliced)
+}
+
+#[test]
+fn imported_corpus_cibs_rebuild_to_the_same_transitions() {
+    let files = corpus();
+    let dir = scratch("corpus");
+    let identical = Mutex::new(0usize);
+    let failures = each(&files, |file| {
+        let original = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+        let root = read_xml(&original).map_err(|e| format!("unreadable: {}", e.message))?;
+        let imported = import::import(&root);
+        let policy = import::render(&imported);
+        let mut compiler = Compiler::new(Target::Pacemaker2);
+        compiler.set_file("imported.hapolicy", policy.clone());
+        let syntax: Vec<String> = compiler.diagnostics().iter().filter(|d| d.code.code == "HP0001").map(|d| d.message.clone()).collect();
+        if !syntax.is_empty() {
+            return Err(format!("the imported policy does not parse: {}", syntax.join("; ")));
+        }
+        // Rebuild even where the policy has findings: fidelity is judged by the scheduler.
+        let rebuilt = to_xml(&generate(compiler.model(), Target::Pacemaker2));
+        let spliced = splice(&original, &rebuilt).ok_or("no configuration section")?;
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let before = transition(&dir, &format!("{name}.orig.xml"), &original);
+        let after = transition(&dir, &format!("{name}.rebuilt.xml"), &spliced);
+        match (before, after) {
+            (Ok(b), Ok(a)) if a == b => {
+                *identical.lock().unwrap() += 1;
+                Ok(())
+            }
+            (Ok(b), Ok(a)) => Err(format!("transitions differ:\n--- original\n{b}\n--- rebuilt\n{a}")),
+            (Err(e), _) => Err(format!("the original does not simulate ({e})")),
+            (_, Err(e)) => Err(format!("the rebuilt CIB does not simulate ({e})")),
+        }
+    });
+    let identical = identical.into_inner().unwrap();
+    println!("{identical}/{} corpus CIBs rebuild to an identical transition", files.len());
+    for f in failures.iter().take(40) {
+        println!("{f}\n");
+    }
+    // Reported above; the threshold only moves up. The one known difference: order-wrong-kind.xml
+    // has kind="foo", which the current schema rejects (lint reports it as HP1005).
+    const THRESHOLD: usize = 599;
+    assert!(identical >= THRESHOLD, "{identical} identical, below the threshold of {THRESHOLD}");
+}
