@@ -8,6 +8,7 @@ mod agents;
 mod build;
 mod check;
 mod explain;
+mod fmt;
 mod import;
 mod lint;
 mod output;
@@ -76,6 +77,14 @@ enum Command {
         format: Format,
         #[arg(long, value_enum, default_value_t)]
         target: TargetArg,
+    },
+    /// Rewrite policy files in the canonical layout (comments are kept).
+    Fmt {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// Change nothing; exit 1 if a file is not formatted.
+        #[arg(long)]
+        check: bool,
     },
     /// Check existing CIB XML with the same checks, reported at the XML's lines.
     Lint {
@@ -152,6 +161,7 @@ fn main() -> ExitCode {
         Command::Check { files, agents, format, target } => check::run(&files, &agents, format, target.into()),
         Command::Agents { command: AgentsCommand::Import { specs, installed, output } } => agents::import(&specs, installed, output.as_deref()),
         Command::Explain { code } => explain::run(code.as_deref()),
+        Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lint { files, live, agents, format } => lint::run(&files, live, &agents, format),
         Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),
     };

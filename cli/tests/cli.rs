@@ -151,3 +151,59 @@ fn nested_rules_up_to_the_limit_compile() {
     assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
     assert_eq!(String::from_utf8_lossy(&result.stdout).matches("<rule ").count(), 59);
 }
+
+#[test]
+fn the_examples_are_formatted_and_fmt_keeps_comments() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut files: Vec<String> = std::fs::read_dir(&examples).unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".hapolicy")).collect();
+    files.sort();
+    let mut args = vec!["fmt", "--check"];
+    args.extend(files.iter().map(String::as_str));
+    let result = hapolicy(&args);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+
+    let dir = scratch("fmt");
+    let path = write(&dir, "messy.hapolicy", "# head\nprimitive   a:ocf:heartbeat:Dummy{fake=\"1\"   # why\n}\n");
+    assert_eq!(hapolicy(&["fmt", "--check", &path]).status.code(), Some(1));
+    assert_eq!(hapolicy(&["fmt", &path]).status.code(), Some(0));
+    let formatted = std::fs::read_to_string(&path).unwrap();
+    assert!(formatted.contains("# head") && formatted.contains("# why"), "{formatted}");
+    assert_eq!(hapolicy(&["fmt", "--check", &path]).status.code(), Some(0));
+}
+
+#[test]
+fn lint_reports_at_the_xml_line_and_import_writes_a_policy_that_builds() {
+    let dir = scratch("lint-import");
+    let cib = write(
+        &dir,
+        "cib.xml",
+        r#"<cib validate-with="pacemaker-3.9" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+    <nodes><node id="1" uname="node1"/></nodes>
+    <resources>
+      <primitive id="vip" class="ocf" provider="heartbeat" type="IPaddr2">
+        <instance_attributes id="vip-ia"><nvpair id="vip-ip" name="ip" value="192.0.2.10"/></instance_attributes>
+        <operations><op id="vip-mon" name="monitor" interval="1.5m"/></operations>
+      </primitive>
+    </resources>
+    <constraints><rsc_order id="o" first="vip" then="vip"/></constraints>
+  </configuration>
+  <status/>
+</cib>
+"#,
+    );
+    let lint = hapolicy(&["lint", "--no-installed-agents", "--format", "json", &cib]);
+    assert_eq!(lint.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    let find = |code: &str| report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == code).cloned().unwrap_or_else(|| panic!("{code} missing: {report}"));
+    assert_eq!(find("HP1003")["range"]["start"]["line"], 8, "the bad interval is on line 8 of the XML");
+    assert_eq!(find("HP2009")["range"]["start"]["line"], 11);
+
+    let out = dir.join("imported.hapolicy");
+    let import = hapolicy(&["import", &cib, "-o", out.to_str().unwrap()]);
+    assert_eq!(import.status.code(), Some(0), "{}", String::from_utf8_lossy(&import.stderr));
+    let policy = std::fs::read_to_string(&out).unwrap();
+    assert!(policy.contains("primitive vip: ocf:heartbeat:IPaddr2"), "{policy}");
+    assert_eq!(hapolicy(&["import", &cib, "-o", out.to_str().unwrap()]).status.code(), Some(2), "import refuses to overwrite");
+}

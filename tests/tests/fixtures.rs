@@ -1,8 +1,8 @@
 //! Fixture tests: `.hapolicy` in, reviewed diagnostics (`.expected`) or CIB XML (`.xml`) out.
 #![allow(clippy::indexing_slicing, clippy::expect_used, clippy::unwrap_used, reason = "tests")]
 //!
-//! `tests/fixtures/checks/HPnnnn-name.fail.hapolicy` must report HPnnnn; `...pass.hapolicy` is the
-//! corrected policy and must not. Every diagnostic code has both. `tests/fixtures/build/*.hapolicy`
+//! `tests/fixtures/checks/HPnnnn-name.fail.hapolicy` (or `.xml`, a CIB to lint) must report HPnnnn;
+//! `...pass.hapolicy` is the corrected policy and must not. Every diagnostic code has both. `tests/fixtures/build/*.hapolicy`
 //! compile to the reviewed `.xml` beside them, which also has to satisfy Pacemaker's schema and
 //! `crm_verify`. Regenerate expectations with `UPDATE_EXPECT=1 cargo test` and review the diff.
 
@@ -13,7 +13,9 @@ use hapolicy_tests::*;
 #[test]
 fn check_fixtures_report_what_they_expect() {
     let dir = fixtures("checks");
-    let inputs = files_with_extension(&dir, "hapolicy");
+    // Policies, and CIBs (linted through the importer, with the same checks).
+    let mut inputs = files_with_extension(&dir, "hapolicy");
+    inputs.extend(files_with_extension(&dir, "xml"));
     let mut failures = Vec::new();
     for path in &inputs {
         let file = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -39,6 +41,7 @@ fn check_fixtures_report_what_they_expect() {
 fn every_code_has_a_failing_and_a_passing_fixture() {
     let names: Vec<String> = files_with_extension(&fixtures("checks"), "hapolicy")
         .iter()
+        .chain(files_with_extension(&fixtures("checks"), "xml").iter())
         .filter_map(|p| p.file_name().map(|s| s.to_string_lossy().into_owned()))
         .collect();
     let mut missing = Vec::new();

@@ -147,12 +147,13 @@ pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
             }
         });
     }
-    if let Some(status) = root.child("status") {
-        walk(status, &mut |e| {
+    let Some(status) = root.child("status") else { return };
+    for node_state in status.children_named("node_state") {
+        let node = node_state.value("uname").or(node_state.value("id")).unwrap_or("a node").to_string();
+        walk(node_state, &mut |e| {
             if e.name == "nvpair" {
                 if let (Some(name), Some(v)) = (e.get("name"), e.value("value")) {
                     if name.value.starts_with("fail-count-") && v != "0" {
-                        let node = "a node";
                         out.push(Diagnostic::new(&RUNTIME, name.value_span, format!("{} is {v} on {node}", name.value)).with_help("the resource may be banned there; `crm_resource --cleanup` clears it once the cause is fixed"));
                     }
                 }
@@ -165,7 +166,10 @@ pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
                 let expected = matches!(rc, Some(0)) || (rc == Some(7) && op == "monitor" && interval == "0") || rc == Some(8);
                 if !expected && e.value("op-status").is_some_and(|s| s == "0") {
                     if let Some(id) = e.get("id") {
-                        out.push(Diagnostic::new(&RUNTIME, id.value_span, format!("operation {op} (interval {interval} ms) returned {}", rc.map_or("nothing".to_string(), |r| r.to_string()))).with_help("check the resource's logs on that node"));
+                        out.push(
+                            Diagnostic::new(&RUNTIME, id.value_span, format!("operation {op} (interval {interval} ms) returned {} on {node}", rc.map_or("nothing".to_string(), |r| r.to_string())))
+                                .with_help("check the resource's logs on that node"),
+                        );
                     }
                 }
             }
