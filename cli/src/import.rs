@@ -31,7 +31,7 @@ pub fn run(cib: &Path, out: Option<&Path>, force: bool) -> u8 {
             return 1;
         }
     };
-    let imported = hapolicy_compiler::import::import(&root);
+    let imported = hapolicy_compiler::import::import(&root, &text);
     if !imported.findings.is_empty() {
         eprint!("{}", render_human(&files, &imported.findings));
     }

@@ -71,7 +71,7 @@ pub fn is_cib(path: &str, text: &str) -> bool {
 fn import_file(text: &str) -> ParsedFile {
     match cib::read_xml(text) {
         Ok(root) => {
-            let imported = crate::import::import(&root);
+            let imported = crate::import::import(&root, text);
             ParsedFile { items: imported.items, errors: imported.findings }
         }
         Err(e) => ParsedFile { items: Vec::new(), errors: vec![Diagnostic::new(&crate::import::findings::NOT_A_CIB, e.span, format!("the XML cannot be read: {}", e.message))] },

@@ -82,9 +82,10 @@ fn parse_iso_duration(rest: &str, whole: &str) -> Result<Duration, String> {
             ('M', false) => (n * 30 * DAY, n * 30 * DAY),
             ('W', false) => (n * 7 * DAY, (n * 7).saturating_sub(1) * DAY),
             ('D', false) => (n * DAY, n.saturating_sub(1) * DAY),
-            ('H', true) => (n * 3_600_000, n * 3_600_000),
+            // Pacemaker needs the `T` only to tell minutes from months.
+            ('H', _) => (n * 3_600_000, n * 3_600_000),
             ('M', true) => (n * 60_000, n * 60_000),
-            ('S', true) => (n * 1000, n * 1000),
+            ('S', _) => (n * 1000, n * 1000),
             _ => return Err(bad()),
         };
         ms = ms.saturating_add(real);

@@ -307,7 +307,13 @@ impl Gen<'_> {
 
     fn op(&mut self, rsc: &str, op: &Op) -> Element {
         let get = |k: &str| op.props.iter().find(|p| p.key.text == k).map(|p| p.value.text.as_str());
-        let interval_ms = get("interval").and_then(|i| values::parse_duration(i).ok()).map_or(0, |d| d.ms);
+        let interval = get("interval").map(|i| (i, values::parse_duration(i).ok().map(|d| d.ms)));
+        let interval_ms = interval.and_then(|(_, ms)| ms).unwrap_or(0);
+        // A value that does not parse (only when generating despite errors) is written as given.
+        let interval_text = match interval {
+            Some((raw, None)) => raw.to_string(),
+            _ => values::format_duration(interval_ms),
+        };
         let id = match get("id") {
             Some(id) => self.ids.claim(id),
             None => {
@@ -320,7 +326,7 @@ impl Gen<'_> {
                 }
             }
         };
-        let mut e = Element::new("op").attr("id", id.clone()).attr("name", op.name.text.clone()).attr("interval", values::format_duration(interval_ms));
+        let mut e = Element::new("op").attr("id", id.clone()).attr("name", op.name.text.clone()).attr("interval", interval_text);
         for (key, attr) in [
             ("timeout", "timeout"),
             ("on-fail", "on-fail"),
@@ -920,6 +926,21 @@ pub fn generate(model: &Model, target: Target) -> Element {
                     t.children.push(Element::new("role").attr("id", r.text.clone()));
                 }
                 acls.children.push(t);
+            }
+            ItemKind::Xml { xml } => {
+                let section = crate::cib::read_xml(&xml.text).ok().and_then(|root| super::raw_section(&root.name));
+                let raw = Element::raw(xml.text.clone());
+                match section {
+                    Some("resources") => resources.children.push(raw),
+                    Some("constraints") => constraints.children.push(raw),
+                    Some("nodes") => nodes.children.push(raw),
+                    Some("crm_config") => crm_config.children.push(raw),
+                    Some("fencing-topology") => fencing.children.push(raw),
+                    Some("tags") => tags.children.push(raw),
+                    Some("alerts") => alerts.children.push(raw),
+                    Some(_) => acls.children.push(raw),
+                    None => {}
+                }
             }
             // Agent declarations describe agents; they are not part of the CIB.
             ItemKind::Cluster { .. } | ItemKind::Defaults { .. } | ItemKind::Agent { .. } => {}

@@ -19,11 +19,13 @@ pub struct Element {
     pub name: &'static str,
     pub attrs: Vec<(&'static str, String)>,
     pub children: Vec<Element>,
+    /// Raw XML written as it is in place of this element (the policy's `xml` escape hatch).
+    pub raw: Option<String>,
 }
 
 impl Element {
     pub fn new(name: &'static str) -> Element {
-        Element { name, attrs: Vec::new(), children: Vec::new() }
+        Element { name, attrs: Vec::new(), children: Vec::new(), raw: None }
     }
 
     pub fn attr(mut self, key: &'static str, value: impl Into<String>) -> Element {
@@ -44,8 +46,28 @@ impl Element {
         self.attrs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
     }
 
+    /// An element written as the given XML text.
+    pub fn raw(xml: String) -> Element {
+        Element { name: "raw", attrs: Vec::new(), children: Vec::new(), raw: Some(xml) }
+    }
+
     /// The first child with this element name.
     pub fn find(&self, name: &str) -> Option<&Element> {
         self.children.iter().find(|c| c.name == name)
     }
+}
+
+/// The configuration section a raw XML element belongs in.
+pub fn raw_section(element: &str) -> Option<&'static str> {
+    Some(match element {
+        "primitive" | "template" | "group" | "clone" | "master" | "bundle" => "resources",
+        "rsc_location" | "rsc_colocation" | "rsc_order" | "rsc_ticket" => "constraints",
+        "node" => "nodes",
+        "cluster_property_set" => "crm_config",
+        "fencing-level" => "fencing-topology",
+        "tag" => "tags",
+        "alert" => "alerts",
+        "acl_target" | "acl_group" | "acl_role" | "acl_user" => "acls",
+        _ => return None,
+    })
 }

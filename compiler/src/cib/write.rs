@@ -33,6 +33,11 @@ fn escape_attr(value: &str) -> Cow<'_, str> {
 }
 
 fn write_element(writer: &mut Writer<Vec<u8>>, element: &Element) -> std::io::Result<()> {
+    if let Some(raw) = &element.raw {
+        // Checked well-formed before generation; written as the admin wrote it.
+        writer.write_indent()?;
+        return std::io::Write::write_all(writer.get_mut(), raw.trim().as_bytes());
+    }
     let mut start = BytesStart::new(element.name);
     for (key, value) in &element.attrs {
         let escaped = escape_attr(value);

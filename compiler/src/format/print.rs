@@ -108,6 +108,7 @@ pub(crate) fn item_keyword(kind: &ItemKind) -> &'static str {
         ItemKind::Order { .. } => "order",
         ItemKind::Ticket { .. } => "ticket",
         ItemKind::Tag { .. } => "tag",
+        ItemKind::Xml { .. } => "xml",
         ItemKind::Alert { .. } => "alert",
         ItemKind::FencingLevel { .. } => "fencing-level",
         ItemKind::AclRole { .. } => "acl-role",
@@ -720,6 +721,11 @@ impl<'s> Printer<'s> {
                 let mut stmts: Vec<Stmt<'_>> = params.iter().map(Stmt::Param).collect();
                 stmts.extend(actions.iter().map(Stmt::Action));
                 self.block(out, 0, &head, &props(p), stmts, span, true);
+            }
+            ItemKind::Xml { xml } => {
+                // Raw XML is kept exactly as written, between its delimiters.
+                let text = format!("xml <<<\n{}\n>>>", xml.text.trim_matches('\n'));
+                out.push(Line::new(0, text, Kind::Leaf, span.start, span.end, span.end));
             }
         }
         ItemOut { lines, keyword, start: span.start, end: span.end }

@@ -115,7 +115,32 @@ expires (`failure-timeout`) or is cleaned up (`crm_resource --cleanup`).
 "#,
 };
 
-pub static CODES: &[&Code] = &[&NOT_IMPORTED, &LEGACY, &IGNORED_ROLE, &NOT_A_CIB, &OLD_SCHEMA, &RUNTIME];
+pub static RAW_XML: Code = Code {
+    code: "HP4007",
+    name: "kept-as-raw-xml",
+    severity: Severity::Advice,
+    summary: "a CIB element the importer keeps as raw XML",
+    doc: r#"# HP4007 kept-as-raw-xml
+
+Part of this element has no equivalent in the policy language yet (an `id-ref` to shared
+operations or rules, legacy ACL syntax, an attribute the language does not know). Rather than
+lose it, the importer writes the whole element into the policy through the raw-XML escape hatch,
+and `build` writes it back unchanged:
+
+```
+xml <<<
+<primitive id="web" class="ocf" provider="heartbeat" type="apache">
+  <operations id-ref="shared-ops"/>
+</primitive>
+>>>
+```
+
+Raw XML is placed in the right section of the CIB and its id can be named by constraints and
+groups, but its content is not checked. Rewrite it in the language when you can.
+"#,
+};
+
+pub static CODES: &[&Code] = &[&NOT_IMPORTED, &LEGACY, &IGNORED_ROLE, &NOT_A_CIB, &OLD_SCHEMA, &RUNTIME, &RAW_XML];
 
 fn walk<'a>(e: &'a XmlElement, f: &mut impl FnMut(&'a XmlElement)) {
     // Iterative: CIBs can be deep, and input is untrusted.

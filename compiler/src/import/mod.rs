@@ -26,7 +26,8 @@ pub struct Imported {
     pub comments: Vec<(usize, String)>,
 }
 
-struct Importer {
+struct Importer<'t> {
+    text: &'t str,
     items: Vec<Item>,
     findings: Vec<Diagnostic>,
     comments: Vec<(usize, String)>,
@@ -73,7 +74,7 @@ fn role_name(role: &str) -> &str {
     }
 }
 
-impl Importer {
+impl Importer<'_> {
     fn finding(&mut self, d: Diagnostic) {
         self.findings.push(d);
     }
@@ -114,6 +115,7 @@ impl Importer {
         }
         out.props = props(set, &[("score", "score")]);
         self.unknown_attrs(set, &["id", "score", "id-ref"]);
+        let mut rule_lost = false;
         for child in set.elements() {
             match child.name.as_str() {
                 "nvpair" => {
@@ -129,13 +131,17 @@ impl Importer {
                     }
                     out.entries.push(assign(&name.value, name.value_span, v));
                 }
-                "rule" => {
-                    if let Some(expr) = self.rule_expr(child) {
-                        out.when.push(expr);
-                    }
-                }
+                "rule" => match self.rule_expr(child) {
+                    Some(expr) => out.when.push(expr),
+                    // Without its condition the set would apply everywhere: leave it all out.
+                    None => rule_lost = true,
+                },
                 other => self.not_imported(child.span, format!("<{other}> inside <{}> is not imported", set.name)),
             }
+        }
+        if rule_lost {
+            self.not_imported(set.span, format!("<{}> `{}` is left out with its rule", set.name, id.value));
+            return None;
         }
         Some(out)
     }
@@ -567,6 +573,30 @@ impl Importer {
         self.items.push(Item { kind, span: e.span });
     }
 
+    /// Imports one top-level element with `import`; if any part of it cannot be expressed, the
+    /// whole element is kept as raw XML instead, so nothing is lost.
+    fn with_fallback(&mut self, e: &XmlElement, import: impl FnOnce(&mut Self)) {
+        let (items, findings) = (self.items.len(), self.findings.len());
+        import(self);
+        let lost = self.findings.iter().skip(findings).any(|d| d.code.code == findings::NOT_IMPORTED.code);
+        if !lost || crate::cib::raw_section(&e.name).is_none() {
+            return;
+        }
+        let full = e.full_span();
+        let Some(xml) = self.text.get(full.range()) else { return };
+        if xml.contains(">>>") {
+            return;
+        }
+        let mut reasons: Vec<String> = self.findings.drain(findings..).filter(|d| d.code.code == findings::NOT_IMPORTED.code).map(|d| d.message).collect();
+        reasons.dedup();
+        self.items.truncate(items);
+        self.items.push(Item { kind: ItemKind::Xml { xml: spanned(xml, full) }, span: full });
+        self.finding(
+            Diagnostic::new(&findings::RAW_XML, e.span, format!("<{}> is kept as raw XML ({}); it is written back unchanged but not checked", e.name, reasons.join("; ")))
+                .with_help("the policy language cannot express all of it yet"),
+        );
+    }
+
     // ------------------------------------------------------------ the rest
 
     fn configuration(&mut self, configuration: &XmlElement) {
@@ -580,8 +610,11 @@ impl Importer {
             match section.name.as_str() {
                 "crm_config" => {
                     for set in section.children_named("cluster_property_set") {
-                        let Some(s) = self.attr_set(set, SetKind::Meta, Some("cib-bootstrap-options")) else { continue };
-                        self.items.push(Item { kind: ItemKind::Cluster { name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
+                        self.with_fallback(set, |me| {
+                            if let Some(s) = me.attr_set(set, SetKind::Meta, Some("cib-bootstrap-options")) {
+                                me.items.push(Item { kind: ItemKind::Cluster { name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
+                            }
+                        });
                     }
                 }
                 "rsc_defaults" | "op_defaults" => {
@@ -609,12 +642,18 @@ impl Importer {
                 }
                 "resources" => {
                     for r in section.elements() {
-                        self.resource(r);
+                        self.with_fallback(r, |me| {
+                            me.resource(r);
+                        });
                     }
                 }
                 "constraints" => {
                     for c in section.elements() {
-                        self.constraint(c);
+                        if matches!(c.name.as_str(), "rsc_location" | "rsc_colocation" | "rsc_order" | "rsc_ticket") {
+                            self.with_fallback(c, |me| me.constraint(c));
+                        } else {
+                            self.not_imported(c.span, format!("<{}> in constraints is not imported", c.name));
+                        }
                     }
                 }
                 "fencing-topology" => {
@@ -690,6 +729,7 @@ impl Importer {
                                 let props = props(acl, &[("name", "name")]);
                                 self.items.push(Item { kind: ItemKind::AclTarget { group: acl.name == "acl_group", name, props, roles }, span: acl.span });
                             }
+                            "acl_user" => self.with_fallback(acl, |me| me.not_imported(acl.span, "legacy ACL syntax".to_string())),
                             other => self.not_imported(acl.span, format!("<{other}> (legacy ACL syntax) is not imported")),
                         }
                     }
@@ -719,9 +759,9 @@ fn import_score(score: &str) -> String {
     }
 }
 
-/// Imports a CIB document (its configuration section).
-pub fn import(root: &XmlElement) -> Imported {
-    let mut importer = Importer { items: Vec::new(), findings: Vec::new(), comments: Vec::new() };
+/// Imports a CIB document (its configuration section); `text` is the XML it was read from.
+pub fn import(root: &XmlElement, text: &str) -> Imported {
+    let mut importer = Importer { text, items: Vec::new(), findings: Vec::new(), comments: Vec::new() };
     if root.name != "cib" {
         importer.finding(Diagnostic::new(&findings::NOT_A_CIB, root.span, format!("the document's root is <{}>, not <cib>", root.name)).with_help("lint and import read whole CIB files, such as the output of `cibadmin --query`"));
     } else if let Some(configuration) = root.child("configuration") {

@@ -656,6 +656,16 @@ pub(super) fn check_items(model: &mut Model) {
                     c.props("action declaration", &action.props, ACTION_PROPS);
                 }
             }
+            ItemKind::Xml { xml } => match crate::cib::read_xml(&xml.text) {
+                Err(e) => {
+                    let span = crate::span::Span::new(xml.span.start as usize + e.span.start as usize, xml.span.start as usize + e.span.end as usize);
+                    c.error(&codes::SYNTAX, span, format!("the raw XML is not well-formed: {}", e.message), None);
+                }
+                Ok(root) if crate::cib::raw_section(&root.name).is_none() => {
+                    c.error(&codes::WRONG_KIND, xml.span, format!("<{}> cannot be placed in the configuration", root.name), Some("raw XML holds one resource, constraint, node, cluster property set, fencing level, tag, alert or ACL element".to_string()));
+                }
+                Ok(_) => {}
+            },
             ItemKind::Tag { members, name } => {
                 if members.is_empty() {
                     c.error(&codes::UNKNOWN_PROPERTY, name.span, "a tag needs at least one member".to_string(), None);

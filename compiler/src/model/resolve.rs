@@ -57,6 +57,30 @@ pub(super) fn declare(model: &mut Model) {
                 continue;
             }
             ItemKind::FencingLevel { .. } | ItemKind::Agent { .. } => continue,
+            ItemKind::Xml { xml } => {
+                // The ids of raw XML's resources and constraints are names like any other.
+                if let Ok(root) = crate::cib::read_xml(&xml.text) {
+                    let mut stack = vec![&root];
+                    while let Some(e) = stack.pop() {
+                        let kind = match e.name.as_str() {
+                            "primitive" => Some(SymbolKind::Primitive),
+                            "template" => Some(SymbolKind::Template),
+                            "group" => Some(SymbolKind::Group),
+                            "clone" | "master" => Some(SymbolKind::Clone),
+                            "bundle" => Some(SymbolKind::Bundle),
+                            "tag" => Some(SymbolKind::Tag),
+                            "rsc_location" | "rsc_colocation" | "rsc_order" | "rsc_ticket" => Some(SymbolKind::Constraint),
+                            _ => None,
+                        };
+                        if let (Some(kind), Some(id)) = (kind, e.get("id")) {
+                            let span = crate::span::Span::new(xml.span.start as usize + id.value_span.start as usize, xml.span.start as usize + id.value_span.end as usize);
+                            declared.push((Spanned { text: id.value.clone(), span }, kind, *file, index));
+                        }
+                        stack.extend(e.elements());
+                    }
+                }
+                continue;
+            }
         };
         if let Some(name) = item.name() {
             declared.push((name.clone(), kind, *file, index));

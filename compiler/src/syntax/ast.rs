@@ -258,6 +258,8 @@ pub enum ItemKind {
     AclRole { name: Spanned, props: Vec<Assign>, permissions: Vec<(Spanned, Vec<Assign>, Span)> },
     AclTarget { group: bool, name: Spanned, props: Vec<Assign>, roles: Vec<Spanned> },
     Agent { agent: Spanned, props: Vec<Assign>, params: Vec<ParamDecl>, actions: Vec<ActionDecl> },
+    /// Raw CIB XML for one configuration element (the escape hatch).
+    Xml { xml: Spanned },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -286,7 +288,7 @@ impl Item {
             | ItemKind::Alert { name, .. }
             | ItemKind::AclRole { name, .. }
             | ItemKind::AclTarget { name, .. } => Some(name),
-            ItemKind::FencingLevel { .. } | ItemKind::Agent { .. } => None,
+            ItemKind::FencingLevel { .. } | ItemKind::Agent { .. } | ItemKind::Xml { .. } => None,
         }
     }
 }

@@ -29,6 +29,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "acl-user",
     "acl-group",
     "agent",
+    "xml",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,9 +54,18 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
     let mut offset = 0;
     let mut first_content: Option<usize> = None;
     let mut continued = false;
+    // Inside an `xml <<< ... >>>` block nothing is syntax until `>>>`.
+    let mut in_raw = false;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
+        if in_raw {
+            if line.contains(">>>") {
+                in_raw = false;
+            }
+            offset += line.len();
+            continue;
+        }
         if !in_string && !trimmed.is_empty() && !trimmed.starts_with('#') {
             if first_content.is_none() {
                 first_content = Some(offset + indent);
@@ -72,7 +82,7 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
         continued = line.trim_end().ends_with('\\');
         // Track brackets and strings on this line.
         let mut chars = line.char_indices().peekable();
-        while let Some((_, c)) = chars.next() {
+        while let Some((i, c)) = chars.next() {
             if in_string {
                 match c {
                     '\\' => {
@@ -86,6 +96,11 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
             match c {
                 '"' => in_string = true,
                 '#' => break,
+                '<' if line.get(i..).is_some_and(|rest| rest.starts_with("<<<")) => {
+                    // The block may close on the same line.
+                    in_raw = !line.get(i + 3..).is_some_and(|rest| rest.contains(">>>"));
+                    break;
+                }
                 '{' | '[' | '(' => depth += 1,
                 '}' | ']' | ')' => depth -= 1,
                 _ => {}
@@ -129,6 +144,12 @@ mod tests {
         let text = "primitive a: ocf:heartbeat:Dummy\nprimitve b: ocf:heartbeat:Dummy\n";
         let found: Vec<bool> = chunks(text).into_iter().map(|c| c.starts_with_keyword).collect();
         assert_eq!(found, vec![true, false]);
+    }
+
+    #[test]
+    fn raw_xml_is_one_chunk() {
+        let text = "xml <<<\n<group id=\"g\">\n  <primitive id=\"p\"/>\n</group>\n>>>\nnode n1\n";
+        assert_eq!(chunks(text).len(), 2);
     }
 
     #[test]

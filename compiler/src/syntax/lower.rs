@@ -117,6 +117,11 @@ impl Lower {
             Rule::acl_role_item => self.acl_role(p)?,
             Rule::acl_target_item | Rule::acl_group_item => self.acl_target(p, rule == Rule::acl_group_item)?,
             Rule::agent_item => self.agent(p)?,
+            Rule::xml_item => {
+                let raw = meaningful(p.into_inner()).find(|x| x.as_rule() == Rule::raw_xml)?;
+                let text = raw.clone().into_inner().next()?;
+                ItemKind::Xml { xml: self.spanned(&text) }
+            }
             _ => return None,
         };
         Some(Item { kind, span })
