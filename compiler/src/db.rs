@@ -72,7 +72,7 @@ fn import_file(text: &str) -> ParsedFile {
     match cib::read_xml(text) {
         Ok(root) => {
             let imported = crate::import::import(&root, text);
-            ParsedFile { items: imported.items, errors: imported.findings }
+            ParsedFile { items: imported.items.into_iter().map(std::sync::Arc::new).collect(), errors: imported.findings }
         }
         Err(e) => ParsedFile { items: Vec::new(), errors: vec![Diagnostic::new(&crate::import::findings::NOT_A_CIB, e.span, format!("the XML cannot be read: {}", e.message))] },
     }
@@ -87,7 +87,7 @@ pub fn parse_agent_metadata(db: &dyn salsa::Database, metadata: AgentMetadata) -
 /// The stdlib declarations of the agents the policy uses: each declaration is its own input
 /// (named after its agent), and only those referenced are parsed.
 #[salsa::tracked(returns(ref))]
-pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<syntax::ast::Item> {
+pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::sync::Arc<syntax::ast::Item>> {
     let wanted: std::collections::HashSet<String> = project
         .files(db)
         .iter()
@@ -107,7 +107,7 @@ pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<syntax::
 pub fn project_model(db: &dyn salsa::Database, project: Project) -> Model {
     let files = project.files(db);
     let parsed: Vec<(FileId, &ParsedFile)> = files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), parse_file(db, *f))).collect();
-    let items: Vec<(FileId, &[syntax::ast::Item])> = parsed.iter().map(|(id, p)| (*id, p.items.as_slice())).collect();
+    let items: Vec<(FileId, &[std::sync::Arc<syntax::ast::Item>])> = parsed.iter().map(|(id, p)| (*id, p.items.as_slice())).collect();
     let metadata: Vec<(String, String, AgentSchema)> = project
         .metadata(db)
         .iter()

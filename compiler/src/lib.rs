@@ -11,6 +11,7 @@ pub mod checks;
 pub mod cib;
 pub mod db;
 pub mod diagnostics;
+pub mod fast_hash;
 pub mod format;
 pub mod import;
 pub mod model;

@@ -1,15 +1,19 @@
 //! Readable, deterministic, collision-free ids for the elements the admin did not name.
 
-use std::collections::HashSet;
+use crate::fast_hash::FastSet;
 
 /// Hands out ids derived from names (`web-monitor-10s`), never one that is already taken.
 pub struct IdAllocator {
-    used: HashSet<String>,
+    used: FastSet<String>,
 }
 
 /// Makes any text a valid XML ID (NCName): letters, digits, `-`, `_`, `.`, not starting with a
 /// digit, `-` or `.`.
 pub fn sanitize(base: &str) -> String {
+    let valid = base.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    if valid {
+        return base.to_string();
+    }
     let mut out: String = base
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' })
@@ -35,7 +39,8 @@ impl IdAllocator {
     /// A fresh id based on `base`: `base` itself if free, else `base-1`, `base-2`, ...
     pub fn fresh(&mut self, base: &str) -> String {
         let base = sanitize(base);
-        if self.used.insert(base.clone()) {
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
             return base;
         }
         let mut n = 1u32;

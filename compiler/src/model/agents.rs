@@ -78,7 +78,7 @@ pub fn schema_from_declaration(kind: &ItemKind) -> Option<(String, AgentSchema)>
 }
 
 /// Merges the sources; earlier arguments win.
-pub fn merge(policy: &[(FileId, Item)], metadata: &[(String, String, AgentSchema)], stdlib: &[Item]) -> HashMap<String, KnownAgent> {
+pub fn merge(policy: &[(FileId, std::sync::Arc<Item>)], metadata: &[(String, String, AgentSchema)], stdlib: &[std::sync::Arc<Item>]) -> HashMap<String, KnownAgent> {
     let mut known: HashMap<String, KnownAgent> = HashMap::new();
     for item in stdlib {
         if let Some((name, schema)) = schema_from_declaration(&item.kind) {

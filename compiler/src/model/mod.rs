@@ -154,12 +154,13 @@ pub struct PrimitiveInfo {
 /// The whole project, resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Model {
-    pub items: Vec<(FileId, Item)>,
-    pub symbols: HashMap<String, Symbol>,
-    pub nodes: HashMap<String, (FileId, Span)>,
+    /// Shared with the parse results: building the model copies no syntax.
+    pub items: Vec<(FileId, std::sync::Arc<Item>)>,
+    pub symbols: crate::fast_hash::FastMap<String, Symbol>,
+    pub nodes: crate::fast_hash::FastMap<String, (FileId, Span)>,
     /// Primitive or group name → the group, clone or bundle that contains it.
-    pub parent: HashMap<String, String>,
-    pub primitives: HashMap<String, PrimitiveInfo>,
+    pub parent: crate::fast_hash::FastMap<String, String>,
+    pub primitives: crate::fast_hash::FastMap<String, PrimitiveInfo>,
     /// `stonith-enabled` as the cluster will see it (default true).
     pub stonith_enabled: bool,
     pub stonith_enabled_at: Option<(FileId, Span)>,
@@ -181,7 +182,7 @@ impl Model {
     }
 
     /// The item that declares `name`.
-    pub fn item_of(&self, name: &str) -> Option<&(FileId, Item)> {
+    pub fn item_of(&self, name: &str) -> Option<&(FileId, std::sync::Arc<Item>)> {
         self.symbols.get(name).and_then(|s| self.items.get(s.item))
     }
 
@@ -315,7 +316,7 @@ pub fn meta_value<'a>(body: &'a ast::Body, key: &str) -> Option<&'a str> {
 
 /// Builds the model of a project from its parsed files, the agent metadata the shell supplied
 /// (name, origin, schema; earlier entries win) and the stdlib's agent declarations.
-pub fn build(files: &[(FileId, &[Item])], metadata: &[(String, String, crate::agents::AgentSchema)], stdlib: &[Item], library_names: &[&str]) -> Model {
+pub fn build(files: &[(FileId, &[std::sync::Arc<Item>])], metadata: &[(String, String, crate::agents::AgentSchema)], stdlib: &[std::sync::Arc<Item>], library_names: &[&str]) -> Model {
     let mut model = Model { stonith_enabled: true, ..Model::default() };
     for (file, items) in files {
         for item in items.iter() {

@@ -19,17 +19,36 @@ pub use chunk::{chunks, Chunk, ITEM_KEYWORDS};
 /// The result of parsing one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedFile {
-    pub items: Vec<ast::Item>,
+    pub items: Vec<std::sync::Arc<ast::Item>>,
     pub errors: Vec<Diagnostic>,
 }
 
 /// Parses a whole file, recovering at every top-level item.
 pub fn parse(text: &str) -> ParsedFile {
-    let mut items = Vec::new();
+    let chunks = chunks(text);
+    // Items parse independently: large files are split across two threads (the machines this
+    // runs on in CI have two cores); the result is the same, in the same order.
+    const PARALLEL_FROM: usize = 2_000;
+    let results: Vec<Result<ast::Item, Diagnostic>> = if chunks.len() >= PARALLEL_FROM {
+        let (first, second) = chunks.split_at(chunks.len() / 2);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| second.iter().map(|c| parse_item(text, c)).collect::<Vec<_>>());
+            let mut results: Vec<_> = first.iter().map(|c| parse_item(text, c)).collect();
+            match other.join() {
+                Ok(rest) => results.extend(rest),
+                // The worker cannot panic in practice; if it did, parse its half here.
+                Err(_) => results.extend(second.iter().map(|c| parse_item(text, c))),
+            }
+            results
+        })
+    } else {
+        chunks.iter().map(|c| parse_item(text, c)).collect()
+    };
+    let mut items = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    for chunk in chunks(text) {
-        match parse_item(text, &chunk) {
-            Ok(item) => items.push(item),
+    for result in results {
+        match result {
+            Ok(item) => items.push(std::sync::Arc::new(item)),
             Err(diagnostic) => errors.push(diagnostic),
         }
     }
