@@ -222,10 +222,8 @@ pub fn import(specs: &[String], installed: bool, out: Option<&Path>) -> u8 {
             }
         }
         None => {
-            print!("{HEADER}");
-            for text in by_group.values() {
-                print!("{text}");
-            }
+            let all: String = std::iter::once(HEADER).chain(by_group.values().map(String::as_str)).collect();
+            crate::report::emit(all.trim_end());
         }
     }
     eprintln!("{count} agents imported, {failures} skipped");

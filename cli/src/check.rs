@@ -17,7 +17,8 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, format: Format, target:
     };
     let diagnostics = compiler.diagnostics();
     match format {
-        Format::Json => println!("{}", report::json(&compiler, diagnostics)),
+        Format::Json => report::emit(&report::json(&compiler, diagnostics)),
+        Format::Sarif => report::emit(&report::sarif(&compiler, diagnostics)),
         Format::Human => {
             if diagnostics.is_empty() {
                 eprintln!("no problems found in {} file(s)", files.len());

@@ -5,15 +5,13 @@ use hapolicy_compiler::diagnostics::codes;
 pub fn run(code: Option<&str>) -> u8 {
     match code {
         None => {
-            for c in codes::all() {
-                println!("{}  {:<8} {:<36} {}", c.code, c.severity.as_str(), c.name, c.summary);
-            }
+            let listing: Vec<String> = codes::all().iter().map(|c| format!("{}  {:<8} {:<36} {}", c.code, c.severity.as_str(), c.name, c.summary)).collect();
+            crate::report::emit(&listing.join("\n"));
             0
         }
         Some(query) => match codes::find(query) {
             Some(c) => {
-                println!("{}", c.doc.trim_end());
-                println!("\nDefault level: {}", c.severity.as_str());
+                crate::report::emit(&format!("{}\n\nDefault level: {}", c.doc.trim_end(), c.severity.as_str()));
                 0
             }
             None => {

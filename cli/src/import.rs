@@ -47,7 +47,7 @@ pub fn run(cib: &Path, out: Option<&Path>, force: bool) -> u8 {
                 return 2;
             }
         }
-        None => print!("{policy}"),
+        None => crate::report::emit(policy.trim_end()),
     }
     0
 }

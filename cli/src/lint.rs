@@ -52,7 +52,8 @@ pub fn run(files: &[PathBuf], live: bool, agents: &AgentArgs, format: Format) ->
     };
     let diagnostics = compiler.diagnostics();
     match format {
-        Format::Json => println!("{}", report::json(&compiler, diagnostics)),
+        Format::Json => report::emit(&report::json(&compiler, diagnostics)),
+        Format::Sarif => report::emit(&report::sarif(&compiler, diagnostics)),
         Format::Human if diagnostics.is_empty() => eprintln!("no problems found"),
         Format::Human => eprint!("{}", report::human(&compiler, diagnostics)),
     }

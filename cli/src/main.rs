@@ -50,6 +50,8 @@ pub enum Format {
     #[default]
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning views in CI.
+    Sarif,
 }
 
 #[derive(Subcommand)]

@@ -71,6 +71,19 @@ pub fn human(compiler: &Compiler, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// Writes to standard output; a closed pipe (`hapolicy ... | head`) is not an error worth a panic.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|_| out.write_all(b"\n")).and_then(|_| out.flush());
+}
+
+pub fn sarif(compiler: &Compiler, diagnostics: &[Diagnostic]) -> String {
+    let files = compiler.files();
+    let texts: Vec<FileText<'_>> = files.iter().map(|(p, t)| FileText::new(p, t)).collect();
+    hapolicy_compiler::diagnostics::render_sarif(&texts, diagnostics)
+}
+
 pub fn json(compiler: &Compiler, diagnostics: &[Diagnostic]) -> String {
     let files = compiler.files();
     let texts: Vec<FileText<'_>> = files.iter().map(|(p, t)| FileText::new(p, t)).collect();

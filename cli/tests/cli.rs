@@ -66,7 +66,7 @@ fn a_failed_build_exits_1_points_at_the_source_and_leaves_the_old_output() {
 fn check_json_follows_the_documented_schema() {
     let dir = scratch("json");
     let policy = write(&dir, "p.hapolicy", BROKEN);
-    let result = hapolicy(&["check", "--format", "json", &policy]);
+    let result = hapolicy(&["check", "--format", "json", "--no-installed-agents", &policy]);
     assert_eq!(result.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
     let diagnostics = report["diagnostics"].as_array().unwrap();
@@ -206,4 +206,23 @@ fn lint_reports_at_the_xml_line_and_import_writes_a_policy_that_builds() {
     let policy = std::fs::read_to_string(&out).unwrap();
     assert!(policy.contains("primitive vip: ocf:heartbeat:IPaddr2"), "{policy}");
     assert_eq!(hapolicy(&["import", &cib, "-o", out.to_str().unwrap()]).status.code(), Some(2), "import refuses to overwrite");
+}
+
+#[test]
+fn sarif_output_for_code_scanning() {
+    let dir = scratch("sarif");
+    let policy = write(&dir, "p.hapolicy", BROKEN);
+    let result = hapolicy(&["check", "--format", "sarif", "--no-installed-agents", &policy]);
+    assert_eq!(result.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&result.stdout).expect("valid JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "hapolicy");
+    let results = run["results"].as_array().unwrap();
+    let duration = results.iter().find(|r| r["ruleId"] == "HP1003").expect("HP1003 reported");
+    assert_eq!(duration["level"], "error");
+    let region = &duration["locations"][0]["physicalLocation"]["region"];
+    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(3), Some(23)));
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "HP1003" && r["shortDescription"]["text"].is_string()));
 }

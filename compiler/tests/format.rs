@@ -64,7 +64,8 @@ fn comments(text: &str) -> Vec<String> {
 }
 
 /// A tree's debug form with every span removed, so trees parsed from different texts compare.
-fn without_spans(items: &[Item]) -> String {
+fn without_spans<I: std::borrow::Borrow<Item>>(items: &[I]) -> String {
+    let items: Vec<&Item> = items.iter().map(std::borrow::Borrow::borrow).collect();
     let text = format!("{items:?}");
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();

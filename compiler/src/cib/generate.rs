@@ -327,16 +327,8 @@ impl Gen<'_> {
             }
         };
         let mut e = Element::new("op").attr("id", id.clone()).attr("name", op.name.text.clone()).attr("interval", interval_text);
-        for (key, attr) in [
-            ("timeout", "timeout"),
-            ("on-fail", "on-fail"),
-            ("enabled", "enabled"),
-            ("record-pending", "record-pending"),
-            ("role", "role"),
-            ("start-delay", "start-delay"),
-            ("interval-origin", "interval-origin"),
-            ("description", "description"),
-        ] {
+        for &key in super::OP_ATTRIBUTES {
+            let attr = key;
             if let Some(v) = get(key) {
                 let value = match key {
                     "timeout" | "start-delay" => values::parse_duration(v).map_or_else(|_| v.to_string(), |d| values::format_duration(d.ms)),

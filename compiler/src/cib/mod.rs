@@ -57,6 +57,9 @@ impl Element {
     }
 }
 
+/// The attributes of an `<op>` besides id, name and interval, in the order they are written.
+pub const OP_ATTRIBUTES: &[&str] = &["timeout", "on-fail", "enabled", "record-pending", "role", "start-delay", "interval-origin", "description"];
+
 /// The configuration section a raw XML element belongs in.
 pub fn raw_section(element: &str) -> Option<&'static str> {
     Some(match element {

@@ -8,7 +8,7 @@ mod render;
 use serde::Serialize;
 
 use crate::span::Span;
-pub use render::{render_human, render_json, FileText};
+pub use render::{render_human, render_json, render_sarif, FileText};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

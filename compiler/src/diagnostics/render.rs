@@ -93,3 +93,53 @@ pub fn render_json(files: &[FileText<'_>], diagnostics: &[Diagnostic]) -> String
     };
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
+
+/// SARIF 2.1.0, for code-scanning views in CI: one run, the codes as rules, each diagnostic a
+/// result with its file and 1-based region.
+pub fn render_sarif(files: &[FileText<'_>], diagnostics: &[Diagnostic]) -> String {
+    use serde_json::json;
+    let mut codes: Vec<&'static super::Code> = diagnostics.iter().map(|d| d.code).collect();
+    codes.sort_by_key(|c| c.code);
+    codes.dedup_by_key(|c| c.code);
+    let rules: Vec<_> = codes
+        .iter()
+        .map(|c| json!({"id": c.code, "name": c.name, "shortDescription": {"text": c.summary}, "fullDescription": {"text": c.doc}, "defaultConfiguration": {"level": sarif_level(c.severity)}}))
+        .collect();
+    let results: Vec<_> = diagnostics
+        .iter()
+        .map(|d| {
+            let (path, start, end) = match file_of(files, d) {
+                Some(f) => (f.path, f.lines.line_col(f.text, d.span.start as usize), f.lines.line_col(f.text, d.span.end as usize)),
+                None => ("", LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+            };
+            let mut message = d.message.clone();
+            if let Some(help) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(help);
+            }
+            json!({
+                "ruleId": d.code.code,
+                "level": sarif_level(d.severity),
+                "message": {"text": message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": path},
+                    "region": {"startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column}
+                }}]
+            })
+        })
+        .collect();
+    let log = json!({
+        "version": "2.1.0",
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{"tool": {"driver": {"name": "hapolicy", "version": env!("CARGO_PKG_VERSION"), "rules": rules}}, "results": results}]
+    });
+    serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Advice => "note",
+    }
+}

@@ -27,9 +27,9 @@ use print::{ItemOut, Kind, Line, Note, Printer};
 use text::{Source, INDENT};
 
 /// Prints syntax tree items as canonical text, without looking at their spans.
-pub fn format_items(items: &[Item]) -> String {
+pub fn format_items<I: std::borrow::Borrow<Item>>(items: &[I]) -> String {
     let printer = Printer::new(None);
-    let outs: Vec<ItemOut> = items.iter().map(|item| printer.item(item)).collect();
+    let outs: Vec<ItemOut> = items.iter().map(|item| printer.item(item.borrow())).collect();
     render(&outs, false, &[])
 }
 

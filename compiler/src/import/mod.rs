@@ -319,20 +319,8 @@ impl Importer<'_> {
         let mut out = Vec::new();
         for op in operations.children_named("op") {
             let Some(name) = attr_spanned(op, "name") else { continue };
-            let mut props = props(
-                op,
-                &[
-                    ("interval", "interval"),
-                    ("timeout", "timeout"),
-                    ("on-fail", "on-fail"),
-                    ("enabled", "enabled"),
-                    ("record-pending", "record-pending"),
-                    ("role", "role"),
-                    ("start-delay", "start-delay"),
-                    ("interval-origin", "interval-origin"),
-                    ("description", "description"),
-                ],
-            );
+            let names: Vec<(&str, &str)> = std::iter::once("interval").chain(crate::cib::OP_ATTRIBUTES.iter().copied()).map(|k| (k, k)).collect();
+            let mut props = props(op, &names);
             for p in props.iter_mut().filter(|p| p.key.text == "role") {
                 p.value.text = role_name(&p.value.text).to_string();
             }

@@ -86,16 +86,7 @@ pub(super) fn declare(model: &mut Model) {
             declared.push((name.clone(), kind, *file, index));
         }
         // Named attribute sets and explicit op ids are ids too.
-        let bodies: Vec<&crate::syntax::ast::Body> = match &item.kind {
-            ItemKind::Primitive { body, .. }
-            | ItemKind::Template { body, .. }
-            | ItemKind::Group { body, .. }
-            | ItemKind::Clone { body, .. }
-            | ItemKind::Bundle { body, .. }
-            | ItemKind::Alert { body, .. } => vec![body],
-            _ => vec![],
-        };
-        for body in bodies {
+        if let Some(body) = item.kind.body() {
             for set in &body.sets {
                 if let Some(n) = &set.name {
                     declared.push((n.clone(), SymbolKind::AttrSet, *file, index));
@@ -277,17 +268,7 @@ pub(super) fn resolve(model: &mut Model) {
             _ => {}
         }
         // `meta use X` / `params use X` must name an attribute set.
-        let bodies: Vec<&crate::syntax::ast::Body> = match &item.kind {
-            ItemKind::Primitive { body, .. }
-            | ItemKind::Template { body, .. }
-            | ItemKind::Group { body, .. }
-            | ItemKind::Clone { body, .. }
-            | ItemKind::Bundle { body, .. }
-            | ItemKind::Node { body, .. }
-            | ItemKind::Alert { body, .. } => vec![body],
-            _ => vec![],
-        };
-        for body in bodies {
+        if let Some(body) = item.kind.body() {
             let op_sets = body.ops.iter().flat_map(|o| o.sets.iter());
             for set in body.sets.iter().chain(op_sets) {
                 if let Some(reference) = &set.reference {

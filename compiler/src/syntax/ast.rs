@@ -269,6 +269,22 @@ pub struct Item {
     pub span: Span,
 }
 
+impl ItemKind {
+    /// The body of the items that have one (resources, nodes, alerts).
+    pub fn body(&self) -> Option<&Body> {
+        match self {
+            ItemKind::Primitive { body, .. }
+            | ItemKind::Template { body, .. }
+            | ItemKind::Group { body, .. }
+            | ItemKind::Clone { body, .. }
+            | ItemKind::Bundle { body, .. }
+            | ItemKind::Node { body, .. }
+            | ItemKind::Alert { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
 impl Item {
     /// The name that declares this item, if it declares one.
     pub fn name(&self) -> Option<&Spanned> {
