@@ -16,11 +16,13 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, out: Option<&Path>, tar
             return 2;
         }
     };
+    // Asking for the CIB first lets generation run beside the checks.
+    let cib = compiler.cib();
     let diagnostics = compiler.diagnostics();
     if !diagnostics.is_empty() {
         eprint!("{}", report::human(&compiler, diagnostics));
     }
-    let Some(xml) = compiler.cib() else {
+    let Some(xml) = cib else {
         eprintln!("error: the policy has errors; nothing was written");
         return 1;
     };

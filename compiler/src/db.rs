@@ -137,11 +137,25 @@ pub fn project_diagnostics(db: &dyn salsa::Database, project: Project) -> Vec<Di
 /// The CIB XML, or `None` when the project has errors.
 #[salsa::tracked(returns(ref))]
 pub fn project_cib(db: &dyn salsa::Database, project: Project) -> Option<String> {
-    if project_diagnostics(db, project).iter().any(|d| d.severity == Severity::Error) {
-        return None;
+    let model = project_model(db, project);
+    let target = *project.target(db);
+    // The CIB is generated from the model while the checks run; it is kept only if they find
+    // no error. The element tree is freed on its own thread: nobody waits for that.
+    let (xml, has_errors) = std::thread::scope(|scope| {
+        let generated = scope.spawn(move || {
+            let tree = cib::generate(model, target);
+            let xml = cib::to_xml(&tree);
+            std::thread::spawn(move || drop(tree));
+            xml
+        });
+        let has_errors = project_diagnostics(db, project).iter().any(|d| d.severity == Severity::Error);
+        (generated.join().ok(), has_errors)
+    });
+    if has_errors {
+        None
+    } else {
+        xml
     }
-    let tree = cib::generate(project_model(db, project), *project.target(db));
-    Some(cib::to_xml(&tree))
 }
 
 /// The facade the shells use: owns the database, applies changes, answers questions.
