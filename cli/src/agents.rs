@@ -70,8 +70,21 @@ fn locate(agent: &str) -> Option<(PathBuf, Command)> {
         }
         ["stonith", kind] => {
             let path = ["/usr/sbin", "/sbin", "/usr/bin"].iter().map(|d| Path::new(d).join(kind)).find(|p| p.is_file())?;
-            let mut command = Command::new(&path);
-            command.args(["-o", "metadata"]);
+            // Through Pacemaker's fencer tool when it is there: it reports what Pacemaker itself
+            // reads (the fencer supplies `action`, for one).
+            let fencer = ["/usr/sbin/stonith_admin", "/sbin/stonith_admin"].iter().map(Path::new).find(|p| p.is_file());
+            let command = match fencer {
+                Some(admin) => {
+                    let mut c = Command::new(admin);
+                    c.args(["--metadata", "--agent", kind]);
+                    c
+                }
+                None => {
+                    let mut c = Command::new(&path);
+                    c.args(["-o", "metadata"]);
+                    c
+                }
+            };
             Some((path, command))
         }
         _ => None,
@@ -100,6 +113,35 @@ pub fn installed_metadata(agent: &str) -> Option<Result<(String, String), String
         }
         Err(e) => Err(format!("{}: {e}", path.display())),
     })
+}
+
+/// Agent metadata paths from the project's `hapolicy.conf`: the nearest one in the directory of
+/// the first input file or above it. Lines are `agents = PATH` (relative to the file); `#` starts
+/// a comment.
+pub fn configured_paths(first_input: Option<&Path>) -> Result<Vec<PathBuf>, String> {
+    let start = first_input.and_then(|p| std::fs::canonicalize(p).ok()).and_then(|p| p.parent().map(Path::to_path_buf));
+    let Some(mut dir) = start.or_else(|| std::env::current_dir().ok()) else { return Ok(Vec::new()) };
+    loop {
+        let config = dir.join("hapolicy.conf");
+        if config.is_file() {
+            let text = std::fs::read_to_string(&config).map_err(|e| format!("cannot read {}: {e}", config.display()))?;
+            let mut paths = Vec::new();
+            for (n, line) in text.lines().enumerate() {
+                let line = line.split('#').next().unwrap_or("").trim();
+                if line.is_empty() {
+                    continue;
+                }
+                match line.split_once('=') {
+                    Some((key, value)) if key.trim() == "agents" => paths.push(dir.join(value.trim().trim_matches('"'))),
+                    _ => return Err(format!("{}:{}: expected `agents = PATH`", config.display(), n + 1)),
+                }
+            }
+            return Ok(paths);
+        }
+        if !dir.pop() {
+            return Ok(Vec::new());
+        }
+    }
 }
 
 /// Supplies metadata to the compiler: files the admin named first (their stem is the agent name,

@@ -33,7 +33,9 @@ fn load(files: &[PathBuf], live: bool, agents: &AgentArgs) -> Result<Compiler, S
         }
         compiler.set_file("<live CIB>.xml", String::from_utf8_lossy(&out.stdout).into_owned());
     }
-    crate::agents::supply(&mut compiler, &agents.paths, !agents.no_installed_agents)?;
+    let mut paths = agents.paths.clone();
+    paths.extend(crate::agents::configured_paths(files.first().map(PathBuf::as_path).filter(|p| p.as_os_str() != "-"))?);
+    crate::agents::supply(&mut compiler, &paths, !agents.no_installed_agents)?;
     Ok(compiler)
 }
 

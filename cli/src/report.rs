@@ -14,7 +14,10 @@ pub fn load(files: &[std::path::PathBuf], agents: &crate::AgentArgs, target: Tar
         let text = read(path)?;
         compiler.set_file(&path.display().to_string(), text);
     }
-    crate::agents::supply(&mut compiler, &agents.paths, !agents.no_installed_agents)?;
+    // Files named on the command line first, then the project's configuration.
+    let mut paths = agents.paths.clone();
+    paths.extend(crate::agents::configured_paths(files.first().map(std::path::PathBuf::as_path))?);
+    crate::agents::supply(&mut compiler, &paths, !agents.no_installed_agents)?;
     Ok(compiler)
 }
 

@@ -81,4 +81,16 @@ fn metadata_files_describe_custom_agents() {
     assert!(report.contains("HP2103") && report.contains("`config`"), "the required parameter is missing: {report}");
     assert!(report.contains("HP2104"), "`high` is not an integer: {report}");
     assert!(!report.contains("HP2101"), "the agent is known: {report}");
+
+    // The same through the project's hapolicy.conf instead of --agents.
+    let project = dir.join("project");
+    std::fs::create_dir_all(project.join("agents")).unwrap();
+    std::fs::write(project.join("agents").join("ocf:acme:Widget.xml"), xml).unwrap();
+    std::fs::write(project.join("hapolicy.conf"), "# where our custom agents are described\nagents = agents\n").unwrap();
+    let policy = project.join("p.hapolicy");
+    std::fs::write(&policy, "cluster { stonith-enabled = false }\nprimitive w: ocf:acme:Widget { config = \"/etc/w\" }\n").unwrap();
+    let out = hapolicy(&["check", "--format", "json", policy.to_str().unwrap()], &dir.join("cache"));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert!(!report.contains("HP2101"), "the agent is known from hapolicy.conf: {report}");
 }
