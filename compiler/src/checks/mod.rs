@@ -14,6 +14,7 @@ mod duplicate_operation;
 mod fail_count;
 mod fencing_required;
 mod interval_origin_with_start_delay;
+mod migration;
 mod iso_duration;
 mod location_rules;
 mod on_fail;
@@ -44,6 +45,7 @@ const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     agent_unique::check,
     agent_actions::check,
     agent_promotable::check,
+    migration::check,
 ];
 
 /// The codes the checks report.
@@ -76,6 +78,8 @@ pub static CODES: &[&Code] = &[
     &agent_actions::CODE_ACTION,
     &agent_actions::CODE_TIMEOUT,
     &agent_promotable::CODE,
+    &migration::CODE_CANNOT,
+    &migration::CODE_RESTARTS,
 ];
 
 /// Runs every check over the model.
