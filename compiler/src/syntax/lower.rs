@@ -95,6 +95,14 @@ impl Lower {
         meaningful(p.into_inner()).map(|n| self.spanned(&n)).collect()
     }
 
+    /// Skips an item's keyword and reads the name after it; returns the name and what follows.
+    fn keyword_and_name<'a>(&self, p: P<'a>) -> Option<(Spanned, impl Iterator<Item = P<'a>>)> {
+        let mut it = meaningful(p.into_inner());
+        it.next()?;
+        let name = self.spanned(&it.next()?);
+        Some((name, it))
+    }
+
     fn item(&self, p: P<'_>) -> Option<Item> {
         let span = self.span(&p);
         let rule = p.as_rule();
@@ -261,17 +269,13 @@ impl Lower {
     }
 
     fn node(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, it) = self.keyword_and_name(p)?;
         let (props, body) = self.props_and_body(it);
         Some(ItemKind::Node { name, props, body })
     }
 
     fn primitive(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, mut it) = self.keyword_and_name(p)?;
         let first = it.next()?;
         let source = if first.as_rule() == Rule::kw_from {
             PrimitiveSource::Template(self.spanned(&it.next()?))
@@ -283,18 +287,14 @@ impl Lower {
     }
 
     fn template(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, mut it) = self.keyword_and_name(p)?;
         let agent = self.spanned(&it.next()?);
         let (props, body) = self.props_and_body(it);
         Some(ItemKind::Template { name, agent, props, body })
     }
 
     fn group(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, mut it) = self.keyword_and_name(p)?;
         let members = self.name_list(it.next()?);
         let (props, body) = self.props_and_body(it);
         Some(ItemKind::Group { name, members, props, body })
@@ -395,9 +395,7 @@ impl Lower {
     }
 
     fn location(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, it) = self.keyword_and_name(p)?;
         let mut target = None;
         let mut props = Vec::new();
         let mut preferences = Vec::new();
@@ -448,9 +446,7 @@ impl Lower {
     }
 
     fn colocation(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, it) = self.keyword_and_name(p)?;
         let mut pair = None;
         let mut score = None;
         let mut props = Vec::new();
@@ -479,9 +475,7 @@ impl Lower {
     }
 
     fn order(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, it) = self.keyword_and_name(p)?;
         let mut pair = None;
         let mut props = Vec::new();
         let mut sets = Vec::new();
@@ -500,9 +494,7 @@ impl Lower {
     }
 
     fn ticket(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, it) = self.keyword_and_name(p)?;
         let mut rsc = None;
         let mut ticket = None;
         let mut props = Vec::new();
@@ -528,17 +520,13 @@ impl Lower {
     }
 
     fn tag(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, mut it) = self.keyword_and_name(p)?;
         let members = self.name_list(it.next()?);
         Some(ItemKind::Tag { name, members })
     }
 
     fn alert(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, it) = self.keyword_and_name(p)?;
         let mut props = Vec::new();
         let mut body = Body::default();
         let mut select = None;
@@ -605,9 +593,7 @@ impl Lower {
     }
 
     fn acl_role(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, it) = self.keyword_and_name(p)?;
         let mut props = Vec::new();
         let mut permissions = Vec::new();
         for c in it {
@@ -629,9 +615,7 @@ impl Lower {
     }
 
     fn acl_target(&self, p: P<'_>, group: bool) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let name = self.spanned(&it.next()?);
+        let (name, it) = self.keyword_and_name(p)?;
         let mut props = Vec::new();
         let mut roles = Vec::new();
         for c in it {
@@ -645,9 +629,7 @@ impl Lower {
     }
 
     fn agent(&self, p: P<'_>) -> Option<ItemKind> {
-        let mut it = meaningful(p.into_inner());
-        it.next()?;
-        let agent = self.spanned(&it.next()?);
+        let (agent, it) = self.keyword_and_name(p)?;
         let mut props = Vec::new();
         let mut params = Vec::new();
         let mut actions = Vec::new();
