@@ -33,6 +33,23 @@ fn meaningful(pairs: Pairs<'_, Rule>) -> impl Iterator<Item = P<'_>> {
     })
 }
 
+/// Where a `#` comment starts in a line, ignoring `#` inside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => in_string = false,
+            (false, _, '"') => in_string = true,
+            (false, _, '#') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn unescape(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
@@ -56,6 +73,26 @@ impl Lower {
     fn span(&self, p: &P<'_>) -> Span {
         let s = p.as_span();
         Span::new(s.start() + self.base, s.end() + self.base)
+    }
+
+    /// The span of a statement or item without the blanks and comments pest consumed after its
+    /// last token (a rule that ends in an optional part swallows a trailing `# comment`).
+    fn statement_span(&self, p: &P<'_>) -> Span {
+        let span = self.span(p);
+        let mut text = p.as_str();
+        loop {
+            let trimmed = text.trim_end();
+            let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+            let last_line = trimmed.get(line_start..).unwrap_or("");
+            match comment_start(last_line) {
+                Some(at) => text = trimmed.get(..line_start + at).unwrap_or(trimmed),
+                None => {
+                    text = trimmed;
+                    break;
+                }
+            }
+        }
+        Span { start: span.start, end: span.start + u32::try_from(text.len()).unwrap_or(0) }
     }
 
     fn spanned(&self, p: &P<'_>) -> Spanned {
@@ -104,7 +141,7 @@ impl Lower {
     }
 
     fn item(&self, p: P<'_>) -> Option<Item> {
-        let span = self.span(&p);
+        let span = self.statement_span(&p);
         let rule = p.as_rule();
         let kind = match rule {
             Rule::cluster_item => self.cluster(p)?,
@@ -192,7 +229,7 @@ impl Lower {
     }
 
     fn attr_set(&self, p: P<'_>) -> Option<AttrSet> {
-        let span = self.span(&p);
+        let span = self.statement_span(&p);
         let mut it = meaningful(p.into_inner());
         let kind_pair = it.next()?;
         let kind = match kind_pair.as_str() {
@@ -236,7 +273,7 @@ impl Lower {
     }
 
     fn op(&self, p: P<'_>) -> Option<Op> {
-        let span = self.span(&p);
+        let span = self.statement_span(&p);
         let mut it = meaningful(p.into_inner());
         it.next()?; // kw_op
         let name = self.spanned(&it.next()?);
@@ -325,7 +362,7 @@ impl Lower {
                     for s in meaningful(c.into_inner()) {
                         match s.as_rule() {
                             Rule::container_decl | Rule::network_decl | Rule::port_mapping | Rule::storage_mapping => {
-                                let span = self.span(&s);
+                                let span = self.statement_span(&s);
                                 let mut inner = meaningful(s.into_inner());
                                 let Some(keyword) = inner.next() else { continue };
                                 let mut part = BundlePart { keyword: self.spanned(&keyword), name: None, props: Vec::new(), span };
@@ -368,7 +405,7 @@ impl Lower {
     }
 
     fn node_preference(&self, p: P<'_>) -> Option<NodePreference> {
-        let span = self.span(&p);
+        let span = self.statement_span(&p);
         let mut it = meaningful(p.into_inner());
         let avoids = it.next()?.as_rule() == Rule::kw_avoids;
         let node = self.spanned(&it.next()?);
@@ -377,7 +414,7 @@ impl Lower {
     }
 
     fn rsc_set(&self, p: P<'_>) -> Option<ResourceSet> {
-        let span = self.span(&p);
+        let span = self.statement_span(&p);
         let mut set = ResourceSet { name: None, members: Vec::new(), props: Vec::new(), span };
         for c in meaningful(p.into_inner()) {
             match c.as_rule() {
@@ -430,7 +467,7 @@ impl Lower {
     }
 
     fn location_rule(&self, p: P<'_>) -> Option<LocationRule> {
-        let span = self.span(&p);
+        let span = self.statement_span(&p);
         let mut props = Vec::new();
         let mut score = None;
         let mut expr = None;
@@ -552,7 +589,7 @@ impl Lower {
                                 select = Some(kinds);
                             }
                             Rule::recipient => {
-                                let span = self.span(&s);
+                                let span = self.statement_span(&s);
                                 let mut inner = meaningful(s.into_inner());
                                 inner.next();
                                 let Some(rname) = inner.next() else { continue };
@@ -638,7 +675,7 @@ impl Lower {
                 Rule::prop => props.extend(self.assign(c)),
                 Rule::agent_body => {
                     for s in meaningful(c.into_inner()) {
-                        let span = self.span(&s);
+                        let span = self.statement_span(&s);
                         match s.as_rule() {
                             Rule::param_decl => {
                                 let mut inner = meaningful(s.into_inner());
