@@ -15,6 +15,7 @@ mod fail_count;
 mod fencing_required;
 mod interval_origin_with_start_delay;
 mod migration;
+mod node_condition_context;
 mod iso_duration;
 mod location_rules;
 mod on_fail;
@@ -46,6 +47,7 @@ const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     agent_actions::check,
     agent_promotable::check,
     migration::check,
+    node_condition_context::check,
 ];
 
 /// The codes the checks report.
@@ -80,6 +82,7 @@ pub static CODES: &[&Code] = &[
     &agent_promotable::CODE,
     &migration::CODE_CANNOT,
     &migration::CODE_RESTARTS,
+    &node_condition_context::CODE,
 ];
 
 /// Runs every check over the model.
