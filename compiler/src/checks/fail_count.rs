@@ -64,6 +64,27 @@ location l: db { rule -inf: fail-count(db, monitor, 10s) >= 3 }  # or one operat
 "#,
 };
 
+pub static CODE_ABSENT: Code = Code {
+    code: "HP2021",
+    name: "fail-count-never-below",
+    severity: Severity::Warning,
+    summary: "a fail-count comparison that is false on every node without failures",
+    doc: r#"# HP2021 fail-count-never-below
+
+A fail-count attribute exists on a node only after the operation has failed there. On a node
+without failures the attribute is missing, and Pacemaker treats a missing attribute as failing
+`<`, `<=` and `==` comparisons. So `fail-count(db, monitor, 10s) < 1` is false exactly on the
+healthy nodes it was meant to select.
+
+```
+location prefer-healthy: db { rule 100: fail-count(db, monitor, 10s) < 1 }         # warning
+location avoid-failing: db { rule -100: fail-count(db, monitor, 10s) >= 1 }         # the same intent
+```
+
+Turn the rule around: penalise nodes where the count is at least the threshold.
+"#,
+};
+
 struct Ctx<'m> {
     model: &'m Model,
     file: FileId,
@@ -116,6 +137,13 @@ impl Ctx<'_> {
                         out.push(Diagnostic::new(&codes::WRONG_KIND, primitive.span, format!("`{name}` is {}, but fail-count needs a primitive", kind.describe())).in_file(self.file));
                         return;
                     }
+                }
+                if matches!(cmp.text.as_str(), "<" | "<=" | "==") {
+                    out.push(
+                        Diagnostic::new(&CODE_ABSENT, expr.span(), format!("the fail-count attribute is missing on nodes where `{name}` never failed, and Pacemaker counts `{}` against a missing attribute as false", cmp.text))
+                            .in_file(self.file)
+                            .with_help("invert the rule: give nodes with `>=` failures the opposite score"),
+                    );
                 }
                 match op {
                     Some(op) => {

@@ -64,6 +64,7 @@ pub static CODES: &[&Code] = &[
     &fail_count::CODE_CLONE,
     &fail_count::CODE_OP,
     &fail_count::CODE_SUM,
+    &fail_count::CODE_ABSENT,
     &fencing_required::CODE,
     &location_rules::CODE_SCORE,
     &location_rules::CODE_ONE_RULE,
