@@ -50,9 +50,7 @@ fn parse_args() -> Result<Options, String> {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
         };
-        let mut value = |name: &str| -> Result<String, String> {
-            inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"))
-        };
+        let mut value = |name: &str| -> Result<String, String> { inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value")) };
         match flag.as_str() {
             "--sizes" => {
                 let v = value("--sizes")?;
@@ -101,10 +99,7 @@ fn parse_args() -> Result<Options, String> {
 /// installs its tools (often missing from an unprivileged user's `PATH`).
 fn find_program(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].iter().map(PathBuf::from))
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
+    std::env::split_paths(&path).chain(["/usr/sbin", "/sbin", "/usr/local/sbin"].iter().map(PathBuf::from)).map(|dir| dir.join(name)).find(|p| p.is_file())
 }
 
 /// One measured run of a command.
@@ -315,11 +310,9 @@ fn print_table(rows: &[Row]) {
         ]);
     }
     let cols = header.len();
-    let widths: Vec<usize> =
-        (0..cols).map(|c| table.iter().filter_map(|row| row.get(c)).map(|s| s.len()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..cols).map(|c| table.iter().filter_map(|row| row.get(c)).map(|s| s.len()).max().unwrap_or(0)).collect();
     for (i, row) in table.iter().enumerate() {
-        let line: Vec<String> =
-            row.iter().zip(&widths).map(|(cell, w)| format!("{cell:>w$}", w = *w)).collect();
+        let line: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:>w$}", w = *w)).collect();
         println!("| {} |", line.join(" | "));
         if i == 0 {
             let rule: Vec<String> = widths.iter().map(|w| format!("{}:", "-".repeat(w + 1))).collect();
@@ -375,10 +368,7 @@ fn run(opts: &Options) -> Result<(), String> {
         }
     };
     if !hapolicy.is_file() {
-        return Err(format!(
-            "hapolicy binary not found at {}; build it with `cargo build --release -p hapolicy` or pass --hapolicy PATH",
-            hapolicy.display()
-        ));
+        return Err(format!("hapolicy binary not found at {}; build it with `cargo build --release -p hapolicy` or pass --hapolicy PATH", hapolicy.display()));
     }
     let hapolicy = std::fs::canonicalize(&hapolicy).unwrap_or(hapolicy);
     let crm_verify = find_program("crm_verify").ok_or(
@@ -395,11 +385,7 @@ fn run(opts: &Options) -> Result<(), String> {
     eprintln!("hapolicy:   {}", hapolicy.display());
     eprintln!("crm_verify: {}", crm_verify.display());
     eprintln!("work dir:   {}", dir.display());
-    eprintln!(
-        "runs:       {} per hapolicy command, {} of crm_verify (median wall time, max peak RSS)",
-        opts.runs,
-        opts.verify_runs.unwrap_or(opts.runs)
-    );
+    eprintln!("runs:       {} per hapolicy command, {} of crm_verify (median wall time, max peak RSS)", opts.runs, opts.verify_runs.unwrap_or(opts.runs));
 
     let result = (|| -> Result<Vec<Row>, String> {
         let mut rows = Vec::new();

@@ -65,7 +65,14 @@ fn locate(agent: &str) -> Option<(PathBuf, Command)> {
                 return None;
             }
             let mut command = Command::new(&path);
-            command.arg("meta-data").env("OCF_ROOT", &root).env("OCF_RA_VERSION_MAJOR", "1").env("OCF_RA_VERSION_MINOR", "1").env("OCF_RESOURCE_INSTANCE", "${OCF_RESOURCE_INSTANCE}").env("OCF_RESOURCE_TYPE", kind).env("OCF_RESOURCE_PROVIDER", provider);
+            command
+                .arg("meta-data")
+                .env("OCF_ROOT", &root)
+                .env("OCF_RA_VERSION_MAJOR", "1")
+                .env("OCF_RA_VERSION_MINOR", "1")
+                .env("OCF_RESOURCE_INSTANCE", "${OCF_RESOURCE_INSTANCE}")
+                .env("OCF_RESOURCE_TYPE", kind)
+                .env("OCF_RESOURCE_PROVIDER", provider);
             Some((path, command))
         }
         ["stonith", kind] => {
@@ -149,7 +156,11 @@ pub fn configured_paths(first_input: Option<&Path>) -> Result<Vec<PathBuf>, Stri
 pub fn supply(compiler: &mut Compiler, paths: &[PathBuf], installed: bool) -> Result<(), String> {
     for path in paths {
         let files: Vec<PathBuf> = if path.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "xml")).collect();
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+                .collect();
             entries.sort();
             entries
         } else {

@@ -26,7 +26,8 @@ pub fn run(cib: &Path, out: Option<&Path>, force: bool) -> u8 {
     let root = match read_xml(&text) {
         Ok(root) => root,
         Err(e) => {
-            let d = hapolicy_compiler::Diagnostic::new(&hapolicy_compiler::import::findings::NOT_A_CIB, e.span, format!("the XML cannot be read: {}", e.message));
+            let d =
+                hapolicy_compiler::Diagnostic::new(&hapolicy_compiler::import::findings::NOT_A_CIB, e.span, format!("the XML cannot be read: {}", e.message));
             eprint!("{}", render_human(&files, &[d]));
             return 1;
         }

@@ -120,7 +120,11 @@ fn usage_and_io_errors_exit_2() {
 #[test]
 fn hostile_input_gives_errors_not_panics() {
     let dir = scratch("hostile");
-    let deep = format!("cluster {{ stonith-enabled = false }}\nprimitive a: ocf:heartbeat:Dummy\nlocation l: a {{ rule 1: {}x == 1{} }}\n", "(".repeat(5000), ")".repeat(5000));
+    let deep = format!(
+        "cluster {{ stonith-enabled = false }}\nprimitive a: ocf:heartbeat:Dummy\nlocation l: a {{ rule 1: {}x == 1{} }}\n",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
     let cases = [
         ("deep.hapolicy", deep),
         ("unclosed.hapolicy", "primitive a: ocf:heartbeat:Dummy {\n  op monitor interval=10s\nprimitive b: ocf:heartbeat:Dummy { \"\n".to_string()),
@@ -146,7 +150,11 @@ fn nested_rules_up_to_the_limit_compile() {
         condition = format!("x{level} == {level} {op} ({condition})");
     }
     let dir = scratch("nested");
-    let path = write(&dir, "nested.hapolicy", &format!("cluster {{ stonith-enabled = false }}\nprimitive a: ocf:heartbeat:Dummy\nlocation l: a {{ rule 1: {condition} }}\n"));
+    let path = write(
+        &dir,
+        "nested.hapolicy",
+        &format!("cluster {{ stonith-enabled = false }}\nprimitive a: ocf:heartbeat:Dummy\nlocation l: a {{ rule 1: {condition} }}\n"),
+    );
     let result = hapolicy(&["build", &path]);
     assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
     assert_eq!(String::from_utf8_lossy(&result.stdout).matches("<rule ").count(), 59);
@@ -155,7 +163,8 @@ fn nested_rules_up_to_the_limit_compile() {
 #[test]
 fn the_examples_are_formatted_and_fmt_keeps_comments() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut files: Vec<String> = std::fs::read_dir(&examples).unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".hapolicy")).collect();
+    let mut files: Vec<String> =
+        std::fs::read_dir(&examples).unwrap().map(|e| e.unwrap().path().display().to_string()).filter(|p| p.ends_with(".hapolicy")).collect();
     files.sort();
     let mut args = vec!["fmt", "--check"];
     args.extend(files.iter().map(String::as_str));
@@ -196,7 +205,9 @@ fn lint_reports_at_the_xml_line_and_import_writes_a_policy_that_builds() {
     let lint = hapolicy(&["lint", "--no-installed-agents", "--format", "json", &cib]);
     assert_eq!(lint.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
-    let find = |code: &str| report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == code).cloned().unwrap_or_else(|| panic!("{code} missing: {report}"));
+    let find = |code: &str| {
+        report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == code).cloned().unwrap_or_else(|| panic!("{code} missing: {report}"))
+    };
     assert_eq!(find("HP1003")["range"]["start"]["line"], 8, "the bad interval is on line 8 of the XML");
     assert_eq!(find("HP2009")["range"]["start"]["line"], 11);
 

@@ -74,7 +74,10 @@ fn import_file(text: &str) -> ParsedFile {
             let imported = crate::import::import(&root, text);
             ParsedFile { items: imported.items.into_iter().map(std::sync::Arc::new).collect(), errors: imported.findings }
         }
-        Err(e) => ParsedFile { items: Vec::new(), errors: vec![Diagnostic::new(&crate::import::findings::NOT_A_CIB, e.span, format!("the XML cannot be read: {}", e.message))] },
+        Err(e) => ParsedFile {
+            items: Vec::new(),
+            errors: vec![Diagnostic::new(&crate::import::findings::NOT_A_CIB, e.span, format!("the XML cannot be read: {}", e.message))],
+        },
     }
 }
 
@@ -106,7 +109,8 @@ pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::syn
 #[salsa::tracked(returns(ref))]
 pub fn project_model(db: &dyn salsa::Database, project: Project) -> Model {
     let files = project.files(db);
-    let parsed: Vec<(FileId, &ParsedFile)> = files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), parse_file(db, *f))).collect();
+    let parsed: Vec<(FileId, &ParsedFile)> =
+        files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), parse_file(db, *f))).collect();
     let items: Vec<(FileId, &[std::sync::Arc<syntax::ast::Item>])> = parsed.iter().map(|(id, p)| (*id, p.items.as_slice())).collect();
     let metadata: Vec<(String, String, AgentSchema)> = project
         .metadata(db)

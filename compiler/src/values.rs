@@ -44,7 +44,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "m" | "min" => 60_000,
         "h" | "hr" => 3_600_000,
         "d" | "day" | "days" => {
-            return Err(format!("`{text}`: Pacemaker has no day unit and reads it as 0; write hours instead, such as `{}h`", number.parse::<u64>().unwrap_or(1).saturating_mul(24)))
+            return Err(format!(
+                "`{text}`: Pacemaker has no day unit and reads it as 0; write hours instead, such as `{}h`",
+                number.parse::<u64>().unwrap_or(1).saturating_mul(24)
+            ))
         }
         "us" | "usec" => return Err(format!("`{text}`: microseconds are below Pacemaker's resolution; use `ms`")),
         _ => return Err(format!("`{text}` has an unknown unit `{unit}`; use `ms`, `s`, `min` or `h`")),
@@ -332,7 +335,8 @@ mod tests {
 
     #[test]
     fn dates() {
-        for ok in ["2024-01-15", "2024-01-15T02:00:00", "2024-W03-1", "2024-015", "02:00", "2024-01-15 02:00:00 +01:00", "2021-W01-1", "2024-02-29", "20240115"] {
+        for ok in ["2024-01-15", "2024-01-15T02:00:00", "2024-W03-1", "2024-015", "02:00", "2024-01-15 02:00:00 +01:00", "2021-W01-1", "2024-02-29", "20240115"]
+        {
             assert_eq!(check_date(ok), Ok(()), "{ok}");
         }
         for bad in ["2024-13-01", "2023-02-29", "25:00", "24:30", "23:59:60", "2024-W60-1", "tomorrow"] {

@@ -156,12 +156,13 @@ fn every_installed_ocf_agent_parses() {
 /// (`fence_ack_manual` prints usage) are listed, not failed. Fails when none are installed.
 #[test]
 fn installed_fence_agents_parse() {
-    let mut agents: Vec<PathBuf> = std::fs::read_dir("/usr/sbin")
-        .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut agents: Vec<PathBuf> = std::fs::read_dir("/usr/sbin").map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     agents.retain(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("fence_")) && is_executable_file(p));
     agents.sort();
-    assert!(agents.len() > 10, "no fence agents in /usr/sbin: install them with `apt-get install -y fence-agents` (these tests run the real agents and never skip)");
+    assert!(
+        agents.len() > 10,
+        "no fence agents in /usr/sbin: install them with `apt-get install -y fence-agents` (these tests run the real agents and never skip)"
+    );
     let (mut parsed, mut no_metadata, mut failures) = (0, Vec::new(), Vec::new());
     for agent in &agents {
         let mut command = Command::new(agent);

@@ -16,9 +16,8 @@ use quick_xml::XmlVersion;
 
 fn corpus() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/pacemaker-cts");
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-        panic!("the CIB corpus is missing: cannot read {} ({e}); it holds Pacemaker's cts/scheduler/xml files", dir.display())
-    });
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the CIB corpus is missing: cannot read {} ({e}); it holds Pacemaker's cts/scheduler/xml files", dir.display()));
     let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
     files.sort();
     assert!(!files.is_empty(), "the CIB corpus {} is empty", dir.display());

@@ -20,27 +20,12 @@ use crate::{OptionSpec, Scope, ValueType};
 const NO_QUORUM_POLICIES: &[&str] = &["stop", "freeze", "ignore", "demote", "suicide"];
 const FENCING_ACTIONS: &[&str] = &["reboot", "off", "poweroff"];
 const FENCE_REACTIONS: &[&str] = &["stop", "panic"];
-const HEALTH_STRATEGIES: &[&str] = &[
-    "none",
-    "migrate-on-red",
-    "only-green",
-    "progressive",
-    "custom",
-];
+const HEALTH_STRATEGIES: &[&str] = &["none", "migrate-on-red", "only-green", "progressive", "custom"];
 const PLACEMENT_STRATEGIES: &[&str] = &["default", "utilization", "minimal", "balanced"];
 const REQUIRES: &[&str] = &["nothing", "quorum", "fencing", "unfencing"];
 const MULTIPLE_ACTIVE: &[&str] = &["block", "stop_only", "stop_start", "stop_unexpected"];
 const RESTART_TYPES: &[&str] = &["ignore", "restart"];
-const ON_FAIL: &[&str] = &[
-    "ignore",
-    "block",
-    "demote",
-    "stop",
-    "restart",
-    "standby",
-    "fence",
-    "restart-container",
-];
+const ON_FAIL: &[&str] = &["ignore", "block", "demote", "stop", "restart", "standby", "fence", "restart-container"];
 
 #[rustfmt::skip]
 pub static CLUSTER_OPTIONS: &[OptionSpec] = &[
@@ -179,25 +164,15 @@ mod tests {
     use std::collections::HashSet;
 
     fn tables() -> [(&'static str, &'static [OptionSpec]); 3] {
-        [
-            ("CLUSTER_OPTIONS", CLUSTER_OPTIONS),
-            ("RESOURCE_META", RESOURCE_META),
-            ("OP_PROPERTIES", OP_PROPERTIES),
-        ]
+        [("CLUSTER_OPTIONS", CLUSTER_OPTIONS), ("RESOURCE_META", RESOURCE_META), ("OP_PROPERTIES", OP_PROPERTIES)]
     }
 
     fn all() -> impl Iterator<Item = &'static OptionSpec> {
         tables().into_iter().flat_map(|(_, table)| table.iter())
     }
 
-    fn find_scoped(
-        table: &'static [OptionSpec],
-        name: &str,
-        scope: Scope,
-    ) -> Option<&'static OptionSpec> {
-        table
-            .iter()
-            .find(|spec| spec.name == name && spec.scope == scope)
+    fn find_scoped(table: &'static [OptionSpec], name: &str, scope: Scope) -> Option<&'static OptionSpec> {
+        table.iter().find(|spec| spec.name == name && spec.scope == scope)
     }
 
     #[test]
@@ -206,12 +181,7 @@ mod tests {
             let mut seen = HashSet::new();
             for spec in table {
                 let key = (spec.name, format!("{:?}", spec.scope));
-                assert!(
-                    seen.insert(key),
-                    "{table_name}: duplicate {} for {:?}",
-                    spec.name,
-                    spec.scope
-                );
+                assert!(seen.insert(key), "{table_name}: duplicate {} for {:?}", spec.name, spec.scope);
             }
         }
     }
@@ -220,23 +190,12 @@ mod tests {
     fn only_group_and_clone_share_a_name() {
         // `ordered` exists for clones and (deprecated) for groups; nothing else may repeat.
         let mut names = HashSet::new();
-        let repeated: Vec<&str> = RESOURCE_META
-            .iter()
-            .map(|s| s.name)
-            .filter(|n| !names.insert(*n))
-            .collect();
+        let repeated: Vec<&str> = RESOURCE_META.iter().map(|s| s.name).filter(|n| !names.insert(*n)).collect();
         assert_eq!(repeated, vec!["ordered"]);
-        for (table_name, table) in [
-            ("CLUSTER_OPTIONS", CLUSTER_OPTIONS),
-            ("OP_PROPERTIES", OP_PROPERTIES),
-        ] {
+        for (table_name, table) in [("CLUSTER_OPTIONS", CLUSTER_OPTIONS), ("OP_PROPERTIES", OP_PROPERTIES)] {
             let mut names = HashSet::new();
             for spec in table {
-                assert!(
-                    names.insert(spec.name),
-                    "{table_name}: duplicate name {}",
-                    spec.name
-                );
+                assert!(names.insert(spec.name), "{table_name}: duplicate name {}", spec.name);
             }
         }
     }
@@ -245,35 +204,17 @@ mod tests {
     fn scopes_match_tables() {
         assert!(CLUSTER_OPTIONS.iter().all(|s| s.scope == Scope::Cluster));
         assert!(OP_PROPERTIES.iter().all(|s| s.scope == Scope::Operation));
-        assert!(RESOURCE_META.iter().all(|s| matches!(
-            s.scope,
-            Scope::Resource | Scope::Primitive | Scope::Clone | Scope::Group
-        )));
+        assert!(RESOURCE_META.iter().all(|s| matches!(s.scope, Scope::Resource | Scope::Primitive | Scope::Clone | Scope::Group)));
     }
 
     #[test]
     fn selects_are_well_formed() {
         for spec in all() {
             if let ValueType::Select(values) = spec.ty {
-                assert!(
-                    values.len() >= 2,
-                    "{}: a select needs at least two values",
-                    spec.name
-                );
+                assert!(values.len() >= 2, "{}: a select needs at least two values", spec.name);
                 let distinct: HashSet<_> = values.iter().collect();
-                assert_eq!(
-                    distinct.len(),
-                    values.len(),
-                    "{}: repeated select value",
-                    spec.name
-                );
-                assert!(
-                    spec.default.is_empty() || values.contains(&spec.default),
-                    "{}: default {:?} is not one of {:?}",
-                    spec.name,
-                    spec.default,
-                    values
-                );
+                assert_eq!(distinct.len(), values.len(), "{}: repeated select value", spec.name);
+                assert!(spec.default.is_empty() || values.contains(&spec.default), "{}: default {:?} is not one of {:?}", spec.name, spec.default, values);
             }
         }
     }
@@ -282,12 +223,7 @@ mod tests {
     fn boolean_defaults_are_canonical() {
         for spec in all() {
             if spec.ty == ValueType::Boolean {
-                assert!(
-                    matches!(spec.default, "true" | "false"),
-                    "{}: boolean default {:?}",
-                    spec.name,
-                    spec.default
-                );
+                assert!(matches!(spec.default, "true" | "false"), "{}: boolean default {:?}", spec.name, spec.default);
             }
         }
     }
@@ -297,46 +233,20 @@ mod tests {
         for spec in all().filter(|s| !s.default.is_empty()) {
             match spec.ty {
                 ValueType::Integer | ValueType::Port => {
-                    assert!(
-                        spec.default.parse::<i64>().is_ok(),
-                        "{}: integer default {:?}",
-                        spec.name,
-                        spec.default
-                    );
+                    assert!(spec.default.parse::<i64>().is_ok(), "{}: integer default {:?}", spec.name, spec.default);
                 }
                 ValueType::Score => {
-                    let ok = matches!(spec.default, "INFINITY" | "-INFINITY" | "+INFINITY")
-                        || spec.default.parse::<i64>().is_ok();
+                    let ok = matches!(spec.default, "INFINITY" | "-INFINITY" | "+INFINITY") || spec.default.parse::<i64>().is_ok();
                     assert!(ok, "{}: score default {:?}", spec.name, spec.default);
                 }
                 ValueType::Interval | ValueType::Timeout => {
-                    let digits = spec
-                        .default
-                        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                    let digits = spec.default.trim_end_matches(|c: char| c.is_ascii_alphabetic());
                     let unit = spec.default.strip_prefix(digits).unwrap_or("?");
-                    assert!(
-                        !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()),
-                        "{}: duration default {:?}",
-                        spec.name,
-                        spec.default
-                    );
-                    assert!(
-                        matches!(unit, "" | "ms" | "s" | "min" | "h"),
-                        "{}: duration unit {:?}",
-                        spec.name,
-                        unit
-                    );
+                    assert!(!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()), "{}: duration default {:?}", spec.name, spec.default);
+                    assert!(matches!(unit, "" | "ms" | "s" | "min" | "h"), "{}: duration unit {:?}", spec.name, unit);
                 }
                 ValueType::Role => {
-                    assert!(
-                        matches!(
-                            spec.default,
-                            "Stopped" | "Started" | "Unpromoted" | "Promoted"
-                        ),
-                        "{}: role default {:?}",
-                        spec.name,
-                        spec.default
-                    );
+                    assert!(matches!(spec.default, "Stopped" | "Started" | "Unpromoted" | "Promoted"), "{}: role default {:?}", spec.name, spec.default);
                 }
                 ValueType::Select(_) | ValueType::Boolean | ValueType::Text => {}
             }
@@ -346,22 +256,10 @@ mod tests {
     #[test]
     fn descriptions_and_deprecations_are_filled() {
         for spec in all() {
-            assert!(
-                !spec.description.trim().is_empty(),
-                "{}: empty description",
-                spec.name
-            );
-            assert!(
-                spec.description.ends_with('.'),
-                "{}: description should be full sentences",
-                spec.name
-            );
+            assert!(!spec.description.trim().is_empty(), "{}: empty description", spec.name);
+            assert!(spec.description.ends_with('.'), "{}: description should be full sentences", spec.name);
             if let Some(instead) = spec.deprecated {
-                assert!(
-                    !instead.trim().is_empty(),
-                    "{}: empty deprecation note",
-                    spec.name
-                );
+                assert!(!instead.trim().is_empty(), "{}: empty deprecation note", spec.name);
             }
         }
     }
@@ -369,66 +267,28 @@ mod tests {
     #[test]
     fn spot_checks() {
         let stonith = find(CLUSTER_OPTIONS, "stonith-enabled");
-        assert_eq!(
-            stonith.map(|s| (s.ty, s.default)),
-            Some((ValueType::Boolean, "true"))
-        );
+        assert_eq!(stonith.map(|s| (s.ty, s.default)), Some((ValueType::Boolean, "true")));
 
-        assert_eq!(
-            find(RESOURCE_META, "migration-threshold").map(|s| (s.ty, s.default)),
-            Some((ValueType::Score, "INFINITY"))
-        );
-        assert_eq!(
-            find(RESOURCE_META, "failure-timeout").map(|s| s.ty),
-            Some(ValueType::Interval)
-        );
-        assert_eq!(
-            find(RESOURCE_META, "target-role").map(|s| s.ty),
-            Some(ValueType::Role)
-        );
-        assert_eq!(
-            find(RESOURCE_META, "remote-port").map(|s| (s.ty, s.default, s.scope)),
-            Some((ValueType::Port, "3121", Scope::Primitive))
-        );
-        assert_eq!(
-            find(OP_PROPERTIES, "timeout").map(|s| (s.ty, s.default)),
-            Some((ValueType::Timeout, "20s"))
-        );
-        assert_eq!(
-            find(OP_PROPERTIES, "interval").map(|s| (s.ty, s.default)),
-            Some((ValueType::Interval, "0"))
-        );
-        assert_eq!(
-            find(CLUSTER_OPTIONS, "no-quorum-policy").map(|s| s.default),
-            Some("stop")
-        );
-        assert_eq!(
-            find(CLUSTER_OPTIONS, "cluster-recheck-interval").map(|s| s.default),
-            Some("15min")
-        );
+        assert_eq!(find(RESOURCE_META, "migration-threshold").map(|s| (s.ty, s.default)), Some((ValueType::Score, "INFINITY")));
+        assert_eq!(find(RESOURCE_META, "failure-timeout").map(|s| s.ty), Some(ValueType::Interval));
+        assert_eq!(find(RESOURCE_META, "target-role").map(|s| s.ty), Some(ValueType::Role));
+        assert_eq!(find(RESOURCE_META, "remote-port").map(|s| (s.ty, s.default, s.scope)), Some((ValueType::Port, "3121", Scope::Primitive)));
+        assert_eq!(find(OP_PROPERTIES, "timeout").map(|s| (s.ty, s.default)), Some((ValueType::Timeout, "20s")));
+        assert_eq!(find(OP_PROPERTIES, "interval").map(|s| (s.ty, s.default)), Some((ValueType::Interval, "0")));
+        assert_eq!(find(CLUSTER_OPTIONS, "no-quorum-policy").map(|s| s.default), Some("stop"));
+        assert_eq!(find(CLUSTER_OPTIONS, "cluster-recheck-interval").map(|s| s.default), Some("15min"));
 
         // Deprecations.
         assert!(find(CLUSTER_OPTIONS, "remove-after-stop").is_some_and(|s| s.deprecated.is_some()));
-        assert!(
-            find(CLUSTER_OPTIONS, "poweroff").is_none(),
-            "poweroff is a stonith-action value, not an option"
-        );
+        assert!(find(CLUSTER_OPTIONS, "poweroff").is_none(), "poweroff is a stonith-action value, not an option");
         assert!(find(RESOURCE_META, "restart-type").is_some_and(|s| s.deprecated.is_some()));
-        assert_eq!(
-            find(RESOURCE_META, "master-max").and_then(|s| s.deprecated),
-            Some("use promoted-max")
-        );
+        assert_eq!(find(RESOURCE_META, "master-max").and_then(|s| s.deprecated), Some("use promoted-max"));
         assert!(find(OP_PROPERTIES, "requires").is_some_and(|s| s.deprecated.is_some()));
         assert!(find(OP_PROPERTIES, "timeout").is_some_and(|s| s.deprecated.is_none()));
 
         // `ordered` exists twice: current for clones, deprecated for groups.
-        assert!(find_scoped(RESOURCE_META, "ordered", Scope::Clone)
-            .is_some_and(|s| s.deprecated.is_none() && s.default == "false"));
-        assert!(find_scoped(RESOURCE_META, "ordered", Scope::Group)
-            .is_some_and(|s| s.deprecated.is_some() && s.default == "true"));
-        assert_eq!(
-            find(RESOURCE_META, "ordered").map(|s| s.scope),
-            Some(Scope::Clone)
-        );
+        assert!(find_scoped(RESOURCE_META, "ordered", Scope::Clone).is_some_and(|s| s.deprecated.is_none() && s.default == "false"));
+        assert!(find_scoped(RESOURCE_META, "ordered", Scope::Group).is_some_and(|s| s.deprecated.is_some() && s.default == "true"));
+        assert_eq!(find(RESOURCE_META, "ordered").map(|s| s.scope), Some(Scope::Clone));
     }
 }

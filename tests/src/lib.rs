@@ -139,7 +139,13 @@ pub fn crm_simulate(cib: &Path, out: Option<&Path>) -> String {
     let output = command.output().expect("crm_simulate runs");
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(output.status.success(), "crm_simulate failed: {text}{}", String::from_utf8_lossy(&output.stderr));
-    let summary: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("Transition Summary")).skip(1).take_while(|l| !l.starts_with("Executing")).filter(|l| !l.trim().is_empty()).collect();
+    let summary: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Transition Summary"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("Executing"))
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     summary.join("\n")
 }
 

@@ -122,7 +122,12 @@ fn imported_corpus_cibs_rebuild_to_the_same_transitions() {
         match (&second, &third) {
             (Some((p2, _)), Some((p3, _))) if p2 == p3 => *fixed_points.lock().unwrap() += 1,
             _ if std::env::var_os("SHOW_FIXED_POINT").is_some() => {
-                println!("not a fixed point: {}\n--- second\n{}\n--- third\n{}", file.display(), second.map(|s| s.0).unwrap_or_default(), third.map(|s| s.0).unwrap_or_default());
+                println!(
+                    "not a fixed point: {}\n--- second\n{}\n--- third\n{}",
+                    file.display(),
+                    second.map(|s| s.0).unwrap_or_default(),
+                    third.map(|s| s.0).unwrap_or_default()
+                );
             }
             _ => {}
         }

@@ -19,8 +19,8 @@ impl Rng {
 
     fn value(&mut self) -> String {
         const PIECES: &[&str] = &[
-            "a", "Z", "0", " ", "\t", "\n", "\r", "\"", "'", "\\", "<", ">", "&", "]]>", "#", "=", ";", ",", "{", "}", "[", "]", "(", ")", "$HOME",
-            "`id`", "|", "*", "é", "日本", "🙂", "&amp;", "&#10;", "--", "<!--", "\\n", "%s",
+            "a", "Z", "0", " ", "\t", "\n", "\r", "\"", "'", "\\", "<", ">", "&", "]]>", "#", "=", ";", ",", "{", "}", "[", "]", "(", ")", "$HOME", "`id`",
+            "|", "*", "é", "日本", "🙂", "&amp;", "&#10;", "--", "<!--", "\\n", "%s",
         ];
         let len = (self.next() % 8) as usize;
         (0..len).map(|_| PIECES[(self.next() % PIECES.len() as u64) as usize]).collect()
@@ -71,7 +71,19 @@ fn arbitrary_values_survive_the_round_trip() {
         let root = read_xml(&first).expect("the CIB reads back");
         let rendered = import::render(&import::import(&root, &first));
         for (i, v) in values.iter().enumerate() {
-            let read: Vec<_> = root.child("configuration").unwrap().child("resources").unwrap().child("primitive").unwrap().child("instance_attributes").unwrap().elements().filter(|e| e.value("name") == Some(&format!("p{i}"))).map(|e| e.value("value").unwrap().to_string()).collect();
+            let read: Vec<_> = root
+                .child("configuration")
+                .unwrap()
+                .child("resources")
+                .unwrap()
+                .child("primitive")
+                .unwrap()
+                .child("instance_attributes")
+                .unwrap()
+                .elements()
+                .filter(|e| e.value("name") == Some(&format!("p{i}")))
+                .map(|e| e.value("value").unwrap().to_string())
+                .collect();
             assert_eq!(read, vec![v.clone()], "round {round}: value {v:?} in\n{first}");
         }
         // Imported back to a policy (with the agent declaration) and rebuilt: the same CIB.

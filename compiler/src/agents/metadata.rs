@@ -130,14 +130,7 @@ impl<'a> Parser<'a> {
             base,
             reader: Reader::from_str(input),
             stack: Vec::new(),
-            schema: AgentSchema {
-                ocf_version: String::new(),
-                agent_version: None,
-                shortdesc: None,
-                longdesc: None,
-                params: Vec::new(),
-                actions: Vec::new(),
-            },
+            schema: AgentSchema { ocf_version: String::new(), agent_version: None, shortdesc: None, longdesc: None, params: Vec::new(), actions: Vec::new() },
             root_seen: false,
             root_closed: false,
             version_seen: false,
@@ -187,11 +180,7 @@ impl<'a> Parser<'a> {
             }
         }
         if !self.root_seen {
-            let message = if self.input.trim().is_empty() {
-                "the metadata is empty".to_string()
-            } else {
-                format!("the metadata has no <{ROOT}> element")
-            };
+            let message = if self.input.trim().is_empty() { "the metadata is empty".to_string() } else { format!("the metadata has no <{ROOT}> element") };
             return Err(self.error_at(message, self.input.len()));
         }
         if !self.root_closed {
@@ -229,10 +218,7 @@ impl<'a> Parser<'a> {
                 return Err(self.error_at(self.stray(&format!("element <{name}>")), at));
             }
             if name != ROOT {
-                return Err(self.error_at(
-                    format!("the root element is <{name}>, but agent metadata must have a <{ROOT}> root element"),
-                    at,
-                ));
+                return Err(self.error_at(format!("the root element is <{name}>, but agent metadata must have a <{ROOT}> root element"), at));
             }
             self.root_seen = true;
             self.open_root(e, at)?;
@@ -370,15 +356,7 @@ impl<'a> Parser<'a> {
             // Pacemaker warns and skips such a parameter; so do we, with its contents.
             return Ok(Node::Ignored);
         }
-        self.param = Some(ParamBuilder {
-            schema,
-            short_rank: None,
-            long_rank: None,
-            content_seen: false,
-            select: false,
-            options: Vec::new(),
-            obsoletes,
-        });
+        self.param = Some(ParamBuilder { schema, short_rank: None, long_rank: None, content_seen: false, select: false, options: Vec::new(), obsoletes });
         Ok(Node::Parameter)
     }
 
@@ -421,8 +399,7 @@ impl<'a> Parser<'a> {
     }
 
     fn open_action(&mut self, e: &BytesStart<'_>, at: usize) -> Result<(), MetadataError> {
-        let mut action =
-            ActionSchema { name: String::new(), timeout: None, interval: None, depth: None, role: None, start_delay: None };
+        let mut action = ActionSchema { name: String::new(), timeout: None, interval: None, depth: None, role: None, start_delay: None };
         for attr in e.attributes() {
             let attr = attr.map_err(|err| self.error_at(format!("bad attribute in <action>: {err}"), at))?;
             let slot = match attr.key.as_ref() {
@@ -844,10 +821,7 @@ service.
 
         let mode = s.param("mode").unwrap();
         assert!(mode.reloadable && !mode.unique && !mode.required);
-        assert_eq!(
-            mode.content,
-            ContentType::Select(vec!["fast".to_string(), "safe".to_string(), "a & b".to_string()])
-        );
+        assert_eq!(mode.content, ContentType::Select(vec!["fast".to_string(), "safe".to_string(), "a & b".to_string()]));
         assert_eq!(mode.default.as_deref(), Some("fast"));
 
         let server = s.param("server").unwrap();
@@ -1025,10 +999,7 @@ service.
         assert!(ipaddr.deprecated);
         assert_eq!(ipaddr.replaced_with, ["ip"]);
         assert!(s.param("not-deprecated").unwrap().replaced_with.is_empty());
-        assert_eq!(
-            s.param("method").unwrap().content,
-            ContentType::Select(vec!["onoff".to_string(), "cycle".to_string()])
-        );
+        assert_eq!(s.param("method").unwrap().content, ContentType::Select(vec!["onoff".to_string(), "cycle".to_string()]));
         let with_element = parse(r#"<resource-agent shortdesc="attr"><shortdesc>element</shortdesc></resource-agent>"#);
         assert_eq!(with_element.shortdesc.as_deref(), Some("element"));
     }
@@ -1058,7 +1029,19 @@ service.
 
     #[test]
     fn rejects_non_xml() {
-        for input in ["", "   \n", "hello world", "usage: fence_ack_manual <nodename>", "<<<>>>", "\0\0\0", "<", "&amp;", "<!-- only a comment -->", "<![CDATA[x]]>", "\u{feff}"] {
+        for input in [
+            "",
+            "   \n",
+            "hello world",
+            "usage: fence_ack_manual <nodename>",
+            "<<<>>>",
+            "\0\0\0",
+            "<",
+            "&amp;",
+            "<!-- only a comment -->",
+            "<![CDATA[x]]>",
+            "\u{feff}",
+        ] {
             let e = error(input);
             assert!(e.offset <= input.len(), "{input:?}: {e}");
             assert!(!e.message.is_empty());

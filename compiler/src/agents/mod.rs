@@ -151,12 +151,7 @@ pub fn compare_versions(a: &str, b: &str) -> Ordering {
 
 /// The leading decimal digits of a version component, saturating.
 fn component(part: Option<&str>) -> u64 {
-    part.map_or(0, |p| {
-        p.trim_start()
-            .bytes()
-            .take_while(u8::is_ascii_digit)
-            .fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')))
-    })
+    part.map_or(0, |p| p.trim_start().bytes().take_while(u8::is_ascii_digit).fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0'))))
 }
 
 #[cfg(test)]
@@ -172,14 +167,7 @@ mod tests {
             params: Vec::new(),
             actions: actions
                 .iter()
-                .map(|name| ActionSchema {
-                    name: (*name).to_string(),
-                    timeout: None,
-                    interval: None,
-                    depth: None,
-                    role: None,
-                    start_delay: None,
-                })
+                .map(|name| ActionSchema { name: (*name).to_string(), timeout: None, interval: None, depth: None, role: None, start_delay: None })
                 .collect(),
         }
     }

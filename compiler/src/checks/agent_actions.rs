@@ -65,7 +65,8 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
         for op in info.ops.iter().filter(|o| o.span.start >= item_span.start && o.span.end <= item_span.end) {
             let action = op.name.text.as_str();
             if !schema.advertises(action) {
-                let mut d = Diagnostic::new(&CODE_ACTION, op.name.span, format!("the agent of `{name}` does not advertise a `{action}` action")).in_file(info.file);
+                let mut d =
+                    Diagnostic::new(&CODE_ACTION, op.name.span, format!("the agent of `{name}` does not advertise a `{action}` action")).in_file(info.file);
                 d = match did_you_mean(action, schema.actions.iter().map(|a| a.name.as_str())) {
                     Some(s) if s != action => d.with_help(format!("did you mean `{s}`?")),
                     _ => d.with_help(format!("its actions are: {}", schema.actions.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "))),

@@ -98,7 +98,12 @@ fn check_primitive(model: &Model, name: &str, schema: &AgentSchema, stonith: boo
         match schema.param(key) {
             None if stonith && fencer_parameter(key) => {}
             None => {
-                let mut d = Diagnostic::new(&CODE_UNKNOWN, assign.key.span, format!("the agent of `{name}` has no parameter `{key}`; Pacemaker would pass it on and the agent would ignore it")).in_file(*file);
+                let mut d = Diagnostic::new(
+                    &CODE_UNKNOWN,
+                    assign.key.span,
+                    format!("the agent of `{name}` has no parameter `{key}`; Pacemaker would pass it on and the agent would ignore it"),
+                )
+                .in_file(*file);
                 d = match did_you_mean(key, schema.params.iter().map(|p| p.name.as_str())) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help(format!("its parameters are: {}", schema.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "))),
@@ -115,7 +120,11 @@ fn check_primitive(model: &Model, name: &str, schema: &AgentSchema, stonith: boo
                     out.push(Diagnostic::new(&CODE_TYPE, assign.value.span, format!("`{key}`: {problem}")).in_file(*file));
                 }
                 if param.deprecated {
-                    let help = if param.replaced_with.is_empty() { "check the agent's documentation for its replacement".to_string() } else { format!("use `{}` instead", param.replaced_with.join("` or `")) };
+                    let help = if param.replaced_with.is_empty() {
+                        "check the agent's documentation for its replacement".to_string()
+                    } else {
+                        format!("use `{}` instead", param.replaced_with.join("` or `"))
+                    };
                     out.push(Diagnostic::new(&CODE_DEPRECATED, assign.key.span, format!("the agent has deprecated `{key}`")).in_file(*file).with_help(help));
                 }
             }
@@ -129,13 +138,20 @@ fn check_primitive(model: &Model, name: &str, schema: &AgentSchema, stonith: boo
         }
         let given = params.iter().any(|(_, a)| {
             a.key.text == param.name
-                || schema.params.iter().any(|other| other.name == a.key.text && (other.replaced_with.contains(&param.name) || param.replaced_with.contains(&other.name)))
+                || schema
+                    .params
+                    .iter()
+                    .any(|other| other.name == a.key.text && (other.replaced_with.contains(&param.name) || param.replaced_with.contains(&other.name)))
         });
         if !given {
             out.push(
                 Diagnostic::new(&CODE_REQUIRED, info.span, format!("`{name}` does not set `{}`, which its agent requires", param.name))
                     .in_file(info.file)
-                    .with_help(format!("add `{} = ...`{}", param.name, param.default.as_ref().filter(|d| !d.is_empty()).map(|d| format!(" (the agent suggests `{d}`)")).unwrap_or_default())),
+                    .with_help(format!(
+                        "add `{} = ...`{}",
+                        param.name,
+                        param.default.as_ref().filter(|d| !d.is_empty()).map(|d| format!(" (the agent suggests `{d}`)")).unwrap_or_default()
+                    )),
             );
         }
     }

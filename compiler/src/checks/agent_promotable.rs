@@ -30,10 +30,17 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
             let problem = if !agent.is_ocf() {
                 Some(format!("`{primitive}` is a {} resource; only OCF agents can be promotable (Pacemaker ignores the whole clone)", agent.class))
             } else {
-                model.agent_of(&primitive).filter(|k| !k.schema.promotable()).map(|_| format!("`{}` has no promote/demote actions, so `{primitive}` cannot be promoted", agent.spec()))
+                model
+                    .agent_of(&primitive)
+                    .filter(|k| !k.schema.promotable())
+                    .map(|_| format!("`{}` has no promote/demote actions, so `{primitive}` cannot be promoted", agent.spec()))
             };
             if let Some(message) = problem {
-                out.push(Diagnostic::new(&CODE, child.span, message).in_file(*file).with_help("use `clone` instead of `promotable`, or an agent that supports promotion"));
+                out.push(
+                    Diagnostic::new(&CODE, child.span, message)
+                        .in_file(*file)
+                        .with_help("use `clone` instead of `promotable`, or an agent that supports promotion"),
+                );
             }
         }
     }

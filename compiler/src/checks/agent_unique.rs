@@ -51,7 +51,9 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
             match seen.get(&key) {
                 Some(other) => {
                     let what = if members.len() > 1 { format!("the combination of {}", members.join(", ")) } else { format!("`{group}`") };
-                    let mut d = Diagnostic::new(&CODE, first.value.span, format!("`{name}` has the same {what} as `{other}`; the agent requires it to be unique")).in_file(*file);
+                    let mut d =
+                        Diagnostic::new(&CODE, first.value.span, format!("`{name}` has the same {what} as `{other}`; the agent requires it to be unique"))
+                            .in_file(*file);
                     if let Some(sym) = model.symbol(other) {
                         d = d.with_label(sym.file, sym.span, "the other resource");
                     }

@@ -41,7 +41,8 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
         }
         let prefix = format!("{}:", parsed.class);
         let candidates = model.agent_names.iter().filter(|k| k.starts_with(&prefix)).map(String::as_str);
-        let mut d = Diagnostic::new(&CODE, agent.span, format!("no metadata is known for `{}`, so its parameters and operations are not checked", agent.text)).in_file(*file);
+        let mut d = Diagnostic::new(&CODE, agent.span, format!("no metadata is known for `{}`, so its parameters and operations are not checked", agent.text))
+            .in_file(*file);
         d = match did_you_mean(&agent.text, candidates) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
             None => d.with_help("check the name; for a custom agent, pass its metadata with `--agents FILE` or declare it with `agent ...`"),

@@ -37,12 +37,19 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
                 let mut d = Diagnostic::new(
                     &CODE,
                     op.name.span,
-                    format!("`{}` already has a `{}` operation with interval {}; Pacemaker identifies operations by name and interval only", p.name, op.name.text, format_duration(ms)),
+                    format!(
+                        "`{}` already has a `{}` operation with interval {}; Pacemaker identifies operations by name and interval only",
+                        p.name,
+                        op.name.text,
+                        format_duration(ms)
+                    ),
                 )
                 .in_file(p.file)
                 .with_label(p.file, first.span, "the first one");
                 d = if op.role.is_some() || first.role.is_some() {
-                    d.with_help("the role does not make operations distinct: give the Promoted and Unpromoted monitors different intervals (for example 10s and 11s)")
+                    d.with_help(
+                        "the role does not make operations distinct: give the Promoted and Unpromoted monitors different intervals (for example 10s and 11s)",
+                    )
                 } else {
                     d.with_help("remove one, or give them different intervals")
                 };

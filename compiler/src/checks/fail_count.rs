@@ -107,7 +107,8 @@ impl Ctx<'_> {
                 match self.model.kind_of(name) {
                     None => {
                         let candidates = self.model.primitives.keys().map(String::as_str);
-                        let mut d = Diagnostic::new(&codes::UNRESOLVED, primitive.span, format!("`{name}` is not declared; fail-count needs a primitive")).in_file(self.file);
+                        let mut d = Diagnostic::new(&codes::UNRESOLVED, primitive.span, format!("`{name}` is not declared; fail-count needs a primitive"))
+                            .in_file(self.file);
                         if let Some(s) = did_you_mean(name, candidates) {
                             d = d.with_help(format!("did you mean `{s}`?"));
                         }
@@ -127,14 +128,21 @@ impl Ctx<'_> {
                             many => format!("name one of its primitives: {}", many.join(", ")),
                         };
                         out.push(
-                            Diagnostic::new(&CODE_CLONE, primitive.span, format!("`{name}` is {}; Pacemaker counts failures per primitive, so this rule never fires", kind.describe()))
-                                .in_file(self.file)
-                                .with_help(help),
+                            Diagnostic::new(
+                                &CODE_CLONE,
+                                primitive.span,
+                                format!("`{name}` is {}; Pacemaker counts failures per primitive, so this rule never fires", kind.describe()),
+                            )
+                            .in_file(self.file)
+                            .with_help(help),
                         );
                         return;
                     }
                     Some(kind) => {
-                        out.push(Diagnostic::new(&codes::WRONG_KIND, primitive.span, format!("`{name}` is {}, but fail-count needs a primitive", kind.describe())).in_file(self.file));
+                        out.push(
+                            Diagnostic::new(&codes::WRONG_KIND, primitive.span, format!("`{name}` is {}, but fail-count needs a primitive", kind.describe()))
+                                .in_file(self.file),
+                        );
                         return;
                     }
                 }
@@ -166,7 +174,12 @@ impl Ctx<'_> {
                                 Diagnostic::new(
                                     &CODE_OP,
                                     span,
-                                    format!("`{name}` has no `{}` operation with interval {}; the attribute fail-count-{name}#{}_{ms} is never set", op.text, format_duration(ms), op.text),
+                                    format!(
+                                        "`{name}` has no `{}` operation with interval {}; the attribute fail-count-{name}#{}_{ms} is never set",
+                                        op.text,
+                                        format_duration(ms),
+                                        op.text
+                                    ),
                                 )
                                 .in_file(self.file)
                                 .with_help(help),
@@ -197,7 +210,11 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
         match &item.kind {
             ItemKind::Location { rules, .. } => rules.iter().for_each(|r| ctx.expr(&r.expr, out)),
             ItemKind::Cluster { when, .. } | ItemKind::Defaults { when, .. } => when.iter().for_each(|w| ctx.expr(w, out)),
-            ItemKind::Primitive { body, .. } | ItemKind::Template { body, .. } | ItemKind::Group { body, .. } | ItemKind::Clone { body, .. } | ItemKind::Node { body, .. } => {
+            ItemKind::Primitive { body, .. }
+            | ItemKind::Template { body, .. }
+            | ItemKind::Group { body, .. }
+            | ItemKind::Clone { body, .. }
+            | ItemKind::Node { body, .. } => {
                 for set in body.sets.iter().filter(|s| s.kind != SetKind::Utilization) {
                     set.when.iter().for_each(|w| ctx.expr(w, out));
                 }

@@ -38,7 +38,11 @@ fn check_value(what: &str, value: &Value, timeout: bool, file: crate::diagnostic
     let message = if timeout {
         format!("{what} `{}` is ISO 8601, which Pacemaker's timeout parser does not read (it would silently use 20s); hapolicy writes `{written}`", value.text)
     } else if let Some(pm) = d.pacemaker_ms {
-        format!("Pacemaker would read {what} `{}` as {} instead of {written}; hapolicy writes `{written}`", value.text, if pm == 0 { "0 (disabled)".to_string() } else { format_duration(pm) })
+        format!(
+            "Pacemaker would read {what} `{}` as {} instead of {written}; hapolicy writes `{written}`",
+            value.text,
+            if pm == 0 { "0 (disabled)".to_string() } else { format_duration(pm) }
+        )
     } else {
         return;
     };
@@ -65,7 +69,11 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
                 check_entries(entries, stdlib::OP_PROPERTIES, *file, out);
                 check_entries(entries, stdlib::RESOURCE_META, *file, out);
             }
-            ItemKind::Primitive { body, .. } | ItemKind::Template { body, .. } | ItemKind::Group { body, .. } | ItemKind::Clone { body, .. } | ItemKind::Bundle { body, .. } => {
+            ItemKind::Primitive { body, .. }
+            | ItemKind::Template { body, .. }
+            | ItemKind::Group { body, .. }
+            | ItemKind::Clone { body, .. }
+            | ItemKind::Bundle { body, .. } => {
                 for set in body.sets.iter().filter(|s| s.kind == SetKind::Meta) {
                     check_entries(&set.entries, stdlib::RESOURCE_META, *file, out);
                 }

@@ -54,9 +54,13 @@ pub fn check(model: &Model, target: Target, out: &mut Vec<Diagnostic>) {
         }
         if target == Target::Pacemaker3 && rules.len() > 1 {
             out.push(
-                Diagnostic::new(&CODE_ONE_RULE, name.span, format!("`{}` has {} rules; Pacemaker 3 allows one rule per location constraint", name.text, rules.len()))
-                    .in_file(*file)
-                    .with_help("split it into one location per rule"),
+                Diagnostic::new(
+                    &CODE_ONE_RULE,
+                    name.span,
+                    format!("`{}` has {} rules; Pacemaker 3 allows one rule per location constraint", name.text, rules.len()),
+                )
+                .in_file(*file)
+                .with_help("split it into one location per rule"),
             );
         }
     }

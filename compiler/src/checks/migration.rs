@@ -53,7 +53,11 @@ or accept the restart.
 /// template's; remote connections default to true).
 fn allows_migration(model: &Model, primitive: &str) -> Option<bool> {
     let explicit = |name: &str| {
-        model.item_of(name).and_then(|(_, item)| item.kind.body()).and_then(|body| meta_value(body, "allow-migrate")).map(|v| values::parse_bool(v).unwrap_or(false))
+        model
+            .item_of(name)
+            .and_then(|(_, item)| item.kind.body())
+            .and_then(|body| meta_value(body, "allow-migrate"))
+            .map(|v| values::parse_bool(v).unwrap_or(false))
     };
     let template = model.primitives.get(primitive).and_then(|p| p.template.clone());
     explicit(primitive)
@@ -73,7 +77,10 @@ fn obstacle(model: &Model, primitive: &str) -> Option<String> {
     }
     let known = model.agent_of(primitive)?;
     if !known.schema.migratable() {
-        return Some(format!("its agent {} does not implement migrate_to and migrate_from (Pacemaker would still plan migrate_to, which then fails)", agent.spec()));
+        return Some(format!(
+            "its agent {} does not implement migrate_to and migrate_from (Pacemaker would still plan migrate_to, which then fails)",
+            agent.spec()
+        ));
     }
     None
 }
@@ -121,7 +128,10 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
                 let first_kind = model.kind_of(&first.name.text);
                 let cloned = matches!(first_kind, Some(SymbolKind::Clone | SymbolKind::Promotable));
                 if !cloned && migratable(model, &then.name.text) && !migratable(model, &first.name.text) && first_kind.is_some_and(SymbolKind::is_resource) {
-                    let help = format!("if `{}` is shared storage, clone it so its instances stay put; otherwise expect a restart of `{}` when `{}` moves", first.name.text, then.name.text, first.name.text);
+                    let help = format!(
+                        "if `{}` is shared storage, clone it so its instances stay put; otherwise expect a restart of `{}` when `{}` moves",
+                        first.name.text, then.name.text, first.name.text
+                    );
                     out.push(restart_advice(*file, &then.name, &first.name.text, "is ordered after", help));
                 }
             }
@@ -148,7 +158,10 @@ fn restart_advice(file: crate::diagnostics::FileId, migrating: &Spanned, blocker
     Diagnostic::new(
         &CODE_RESTARTS,
         migrating.span,
-        format!("`{}` can live-migrate, but it {relation} `{blocker}`, which cannot: when both move, `{}` is stopped and started instead of migrated", migrating.text, migrating.text),
+        format!(
+            "`{}` can live-migrate, but it {relation} `{blocker}`, which cannot: when both move, `{}` is stopped and started instead of migrated",
+            migrating.text, migrating.text
+        ),
     )
     .in_file(file)
     .with_help(help)

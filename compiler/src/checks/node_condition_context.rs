@@ -43,9 +43,13 @@ fn report(file: FileId, when: &[Expr], context: &str, out: &mut Vec<Diagnostic>)
     }
     for expr in found {
         out.push(
-            Diagnostic::new(&CODE, expr.span(), format!("this tests a node attribute, but Pacemaker evaluates {context} without a node: the condition never passes and the set never applies"))
-                .in_file(file)
-                .with_help("test dates here, or express the node condition as a location rule or in a `params` set"),
+            Diagnostic::new(
+                &CODE,
+                expr.span(),
+                format!("this tests a node attribute, but Pacemaker evaluates {context} without a node: the condition never passes and the set never applies"),
+            )
+            .in_file(file)
+            .with_help("test dates here, or express the node condition as a location rule or in a `params` set"),
         );
     }
 }
@@ -62,7 +66,11 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
             ItemKind::Cluster { when, .. } => report(*file, when, "cluster options", out),
             ItemKind::Defaults { when, .. } => report(*file, when, "defaults", out),
             ItemKind::Node { body, .. } => sets(*file, &body.sets, true, "a node's own attribute sets", out),
-            ItemKind::Primitive { body, .. } | ItemKind::Template { body, .. } | ItemKind::Group { body, .. } | ItemKind::Clone { body, .. } | ItemKind::Bundle { body, .. } => {
+            ItemKind::Primitive { body, .. }
+            | ItemKind::Template { body, .. }
+            | ItemKind::Group { body, .. }
+            | ItemKind::Clone { body, .. }
+            | ItemKind::Bundle { body, .. } => {
                 sets(*file, &body.sets, false, "meta attributes and utilization", out);
                 for op in &body.ops {
                     sets(*file, &op.sets, false, "an operation's meta attributes", out);

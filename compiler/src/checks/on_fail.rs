@@ -65,14 +65,19 @@ fn fencing_settings(model: &Model, out: &mut Vec<Diagnostic>) {
     }
     for (file, item) in &model.items {
         let found = match &item.kind {
-            crate::syntax::ast::ItemKind::Ticket { props, .. } => props.iter().find(|p| p.key.text == "loss-policy" && p.value.text == "fence").map(|p| (p, "loss-policy=fence", "stop")),
+            crate::syntax::ast::ItemKind::Ticket { props, .. } => {
+                props.iter().find(|p| p.key.text == "loss-policy" && p.value.text == "fence").map(|p| (p, "loss-policy=fence", "stop"))
+            }
             crate::syntax::ast::ItemKind::Cluster { entries, .. } => {
                 entries.iter().find(|p| p.key.text == "no-quorum-policy" && p.value.text == "suicide").map(|p| (p, "no-quorum-policy=suicide", "stop"))
             }
             _ => None,
         };
         if let Some((p, what, fallback)) = found {
-            let mut d = Diagnostic::new(&CODE_FENCE, p.value.span, format!("{what} needs fencing, but stonith-enabled is false; Pacemaker falls back to {fallback}")).in_file(*file).with_help("enable fencing, or choose another policy");
+            let mut d =
+                Diagnostic::new(&CODE_FENCE, p.value.span, format!("{what} needs fencing, but stonith-enabled is false; Pacemaker falls back to {fallback}"))
+                    .in_file(*file)
+                    .with_help("enable fencing, or choose another policy");
             if let Some((f, at)) = model.stonith_enabled_at {
                 d = d.with_label(f, at, "fencing is disabled here");
             }
@@ -90,9 +95,13 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
             let recurring = op.interval_ms.is_some_and(|ms| ms > 0);
             if value == "demote" && !(name == "promote" || (name == "monitor" && recurring && op.role.as_deref() == Some("Promoted"))) {
                 out.push(
-                    Diagnostic::new(&CODE_DEMOTE, *span, format!("on-fail=demote is not allowed for this `{name}` operation; Pacemaker resets it to the default"))
-                        .in_file(p.file)
-                        .with_help("use on-fail=demote only on `promote` or on a recurring `monitor` with role=Promoted"),
+                    Diagnostic::new(
+                        &CODE_DEMOTE,
+                        *span,
+                        format!("on-fail=demote is not allowed for this `{name}` operation; Pacemaker resets it to the default"),
+                    )
+                    .in_file(p.file)
+                    .with_help("use on-fail=demote only on `promote` or on a recurring `monitor` with role=Promoted"),
                 );
             }
             if name == "stop" && matches!(value.as_str(), "standby" | "demote" | "stop") {
@@ -103,9 +112,10 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
                 );
             }
             if value == "fence" && !model.stonith_enabled {
-                let mut d = Diagnostic::new(&CODE_FENCE, *span, "on-fail=fence needs fencing, but stonith-enabled is false; Pacemaker falls back to stop".to_string())
-                    .in_file(p.file)
-                    .with_help("enable fencing, or use on-fail=block or restart");
+                let mut d =
+                    Diagnostic::new(&CODE_FENCE, *span, "on-fail=fence needs fencing, but stonith-enabled is false; Pacemaker falls back to stop".to_string())
+                        .in_file(p.file)
+                        .with_help("enable fencing, or use on-fail=block or restart");
                 if let Some((file, at)) = model.stonith_enabled_at {
                     d = d.with_label(file, at, "fencing is disabled here");
                 }

@@ -28,9 +28,13 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
         for op in &p.ops {
             if ONE_SHOT.contains(&op.name.text.as_str()) && op.interval_ms.is_some_and(|ms| ms > 0) {
                 out.push(
-                    Diagnostic::new(&CODE, op.interval_span.unwrap_or(op.span), format!("`{}` cannot be recurring; Pacemaker ignores this whole operation definition", op.name.text))
-                        .in_file(p.file)
-                        .with_help("remove the interval (it defaults to 0); to check the resource periodically, add a `monitor` operation"),
+                    Diagnostic::new(
+                        &CODE,
+                        op.interval_span.unwrap_or(op.span),
+                        format!("`{}` cannot be recurring; Pacemaker ignores this whole operation definition", op.name.text),
+                    )
+                    .in_file(p.file)
+                    .with_help("remove the interval (it defaults to 0); to check the resource periodically, add a `monitor` operation"),
                 );
             }
         }

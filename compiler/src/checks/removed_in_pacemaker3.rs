@@ -55,7 +55,11 @@ pub fn check(model: &Model, target: Target, out: &mut Vec<Diagnostic>) {
             _ => {}
         }
         let bodies = match &item.kind {
-            ItemKind::Primitive { body, .. } | ItemKind::Template { body, .. } | ItemKind::Group { body, .. } | ItemKind::Clone { body, .. } | ItemKind::Bundle { body, .. } => Some(body),
+            ItemKind::Primitive { body, .. }
+            | ItemKind::Template { body, .. }
+            | ItemKind::Group { body, .. }
+            | ItemKind::Clone { body, .. }
+            | ItemKind::Bundle { body, .. } => Some(body),
             _ => None,
         };
         if let Some(body) = bodies {

@@ -51,9 +51,13 @@ fn constraint_ref(model: &Model, file: crate::diagnostics::FileId, r: &RscRef, o
     let Some(q) = &r.qualifier else { return };
     if promoted_role_of_legacy(&q.text) && model.kind_of(&r.name.text).is_some_and(SymbolKind::is_resource) && !model.is_promotable(&r.name.text) {
         out.push(
-            Diagnostic::new(&CODE, q.span, format!("`{}` is not promotable, so it never has the {} role; the role in this constraint does not match what you meant", r.name.text, q.text))
-                .in_file(file)
-                .with_help("remove the role, or make the resource a promotable clone"),
+            Diagnostic::new(
+                &CODE,
+                q.span,
+                format!("`{}` is not promotable, so it never has the {} role; the role in this constraint does not match what you meant", r.name.text, q.text),
+            )
+            .in_file(file)
+            .with_help("remove the role, or make the resource a promotable clone"),
         );
     }
 }
@@ -65,10 +69,17 @@ fn target_role(model: &Model, file: crate::diagnostics::FileId, name: &str, body
     for e in entries {
         if e.key.text == "target-role" && promoted_role_of_legacy(&e.value.text) && !model.is_promotable(name) {
             out.push(
-                Diagnostic::new(&CODE, e.value.span, format!("target-role={} only makes sense for a promotable clone; Pacemaker ignores it on `{name}` with a configuration error", e.value.text))
-                    .in_file(file)
-                    .with_severity(Severity::Error)
-                    .with_help("use Started or Stopped, or make the resource a promotable clone"),
+                Diagnostic::new(
+                    &CODE,
+                    e.value.span,
+                    format!(
+                        "target-role={} only makes sense for a promotable clone; Pacemaker ignores it on `{name}` with a configuration error",
+                        e.value.text
+                    ),
+                )
+                .in_file(file)
+                .with_severity(Severity::Error)
+                .with_help("use Started or Stopped, or make the resource a promotable clone"),
             );
         }
     }
@@ -93,14 +104,20 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
             if role == "Stopped" {
                 if let Some(clone) = clone {
                     let unique = model.item_of(clone).is_some_and(|(_, item)| match &item.kind {
-                        ItemKind::Clone { body, .. } => crate::model::meta_value(body, "globally-unique").is_some_and(|v| crate::values::parse_bool(v).unwrap_or(false)),
+                        ItemKind::Clone { body, .. } => {
+                            crate::model::meta_value(body, "globally-unique").is_some_and(|v| crate::values::parse_bool(v).unwrap_or(false))
+                        }
                         _ => false,
                     });
                     if !unique {
                         out.push(
-                            Diagnostic::new(&CODE_STOPPED, op.span, format!("`{}` is in the anonymous clone `{clone}`; Pacemaker ignores role=Stopped monitors there", p.name))
-                                .in_file(p.file)
-                                .with_help("remove this monitor, or make the clone globally-unique if its instances really are distinct"),
+                            Diagnostic::new(
+                                &CODE_STOPPED,
+                                op.span,
+                                format!("`{}` is in the anonymous clone `{clone}`; Pacemaker ignores role=Stopped monitors there", p.name),
+                            )
+                            .in_file(p.file)
+                            .with_help("remove this monitor, or make the clone globally-unique if its instances really are distinct"),
                         );
                     }
                 }
@@ -110,17 +127,22 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
     for (file, item) in &model.items {
         match &item.kind {
             ItemKind::Primitive { name, body, .. } => target_role(model, *file, &name.text, body, false, out),
-            ItemKind::Group { name, body, .. } | ItemKind::Clone { name, body, .. } | ItemKind::Bundle { name, body, .. } => target_role(model, *file, &name.text, body, true, out),
+            ItemKind::Group { name, body, .. } | ItemKind::Clone { name, body, .. } | ItemKind::Bundle { name, body, .. } => {
+                target_role(model, *file, &name.text, body, true, out)
+            }
             _ => {}
         }
         let sets = match &item.kind {
-            ItemKind::Location { sets, .. } | ItemKind::Colocation { sets, .. } | ItemKind::Order { sets, .. } | ItemKind::Ticket { sets, .. } => sets.as_slice(),
+            ItemKind::Location { sets, .. } | ItemKind::Colocation { sets, .. } | ItemKind::Order { sets, .. } | ItemKind::Ticket { sets, .. } => {
+                sets.as_slice()
+            }
             _ => &[],
         };
         for set in sets {
             if let Some(role) = set.props.iter().find(|p| p.key.text == "role" && promoted_role_of_legacy(&p.value.text)) {
                 for member in &set.members {
-                    let rr = RscRef { qualifier: Some(crate::syntax::ast::Spanned { text: role.value.text.clone(), span: role.value.span }), name: member.clone() };
+                    let rr =
+                        RscRef { qualifier: Some(crate::syntax::ast::Spanned { text: role.value.text.clone(), span: role.value.span }), name: member.clone() };
                     constraint_ref(model, *file, &rr, out);
                 }
             }

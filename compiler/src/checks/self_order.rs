@@ -29,10 +29,14 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
             for member in sets.iter().flat_map(|s| s.members.iter()) {
                 if let Some(first) = seen.iter().find(|m| m.text == member.text) {
                     out.push(
-                        Diagnostic::new(&CODE, member.span, format!("`{}` appears twice in this order's sets, so it is ordered against itself (crm_verify 2.1.5 crashes on this)", member.text))
-                            .in_file(*file)
-                            .with_label(*file, first.span, "first listed here")
-                            .with_help("list each resource once"),
+                        Diagnostic::new(
+                            &CODE,
+                            member.span,
+                            format!("`{}` appears twice in this order's sets, so it is ordered against itself (crm_verify 2.1.5 crashes on this)", member.text),
+                        )
+                        .in_file(*file)
+                        .with_label(*file, first.span, "first listed here")
+                        .with_help("list each resource once"),
                     );
                 } else {
                     seen.push(member);

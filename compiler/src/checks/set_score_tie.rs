@@ -32,10 +32,14 @@ fn check_sets<'a>(file: crate::diagnostics::FileId, sets: impl Iterator<Item = &
         let Ok(value) = crate::values::parse_score(&score.value.text) else { continue };
         if let Some((_, _, first)) = seen.iter().find(|(k, v, _)| *k == set.kind && *v == value) {
             out.push(
-                Diagnostic::new(&CODE, score.value.span, format!("another set of this kind also has score {}; Pacemaker would let the later one win, against its documentation", score.value.text))
-                    .in_file(file)
-                    .with_label(file, first.span, "the other set")
-                    .with_help("give the sets distinct scores: the higher score wins"),
+                Diagnostic::new(
+                    &CODE,
+                    score.value.span,
+                    format!("another set of this kind also has score {}; Pacemaker would let the later one win, against its documentation", score.value.text),
+                )
+                .in_file(file)
+                .with_label(file, first.span, "the other set")
+                .with_help("give the sets distinct scores: the higher score wins"),
             );
         }
         seen.push((set.kind, value, set));
@@ -56,9 +60,13 @@ fn top_level(model: &Model, out: &mut Vec<Diagnostic>) {
         let Ok(value) = crate::values::parse_score(&score.value.text) else { continue };
         if seen.contains(&(kind, value)) {
             out.push(
-                Diagnostic::new(&CODE, score.value.span, format!("another `{kind}` set also has score {}; Pacemaker would let the later one win, against its documentation", score.value.text))
-                    .in_file(*file)
-                    .with_help("give the sets distinct scores: the higher score wins"),
+                Diagnostic::new(
+                    &CODE,
+                    score.value.span,
+                    format!("another `{kind}` set also has score {}; Pacemaker would let the later one win, against its documentation", score.value.text),
+                )
+                .in_file(*file)
+                .with_help("give the sets distinct scores: the higher score wins"),
             );
         }
         seen.push((kind, value));
@@ -69,7 +77,12 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
     top_level(model, out);
     for (file, item) in &model.items {
         match &item.kind {
-            ItemKind::Primitive { body, .. } | ItemKind::Template { body, .. } | ItemKind::Group { body, .. } | ItemKind::Clone { body, .. } | ItemKind::Bundle { body, .. } | ItemKind::Node { body, .. } => {
+            ItemKind::Primitive { body, .. }
+            | ItemKind::Template { body, .. }
+            | ItemKind::Group { body, .. }
+            | ItemKind::Clone { body, .. }
+            | ItemKind::Bundle { body, .. }
+            | ItemKind::Node { body, .. } => {
                 check_sets(*file, body.sets.iter(), out);
                 for op in &body.ops {
                     check_sets(*file, op.sets.iter(), out);

@@ -134,7 +134,14 @@ impl Gen<'_> {
             SetKind::Utilization => "utilization",
         };
         let score = set.props.iter().find(|p| p.key.text == "score").and_then(|p| values::parse_score(&p.value.text).ok());
-        SetSpec { element, name: set.name.as_ref(), reference: set.reference.as_ref(), score, when: &set.when, entries: Self::entries(&set.entries, vocabulary) }
+        SetSpec {
+            element,
+            name: set.name.as_ref(),
+            reference: set.reference.as_ref(),
+            score,
+            when: &set.when,
+            entries: Self::entries(&set.entries, vocabulary),
+        }
     }
 
     /// The attribute sets of a body: bare assignments go to `bare_kind`, then the named blocks.
@@ -202,7 +209,10 @@ impl Gen<'_> {
         let base = format!("{rule_id}-expr");
         match expr {
             Expr::Compare { attr, op, ty, value, .. } => {
-                let mut e = Element::new("expression").attr("id", self.ids.fresh(&base)).attr("attribute", node_attribute(&attr.text)).attr("operation", operation(&op.text));
+                let mut e = Element::new("expression")
+                    .attr("id", self.ids.fresh(&base))
+                    .attr("attribute", node_attribute(&attr.text))
+                    .attr("operation", operation(&op.text));
                 match value {
                     CompareValue::Literal(v) => e.set("value", v.text.clone()),
                     CompareValue::Param(k) => {
@@ -697,10 +707,49 @@ fn prop_value(key: &str, value: &str) -> String {
 /// the tree holds no per-attribute allocations for keys.
 fn static_key(key: &str) -> &'static str {
     const KEYS: &[&str] = &[
-        "role", "resource-discovery", "score-attribute", "node-attribute", "influence", "kind", "symmetrical", "require-all", "score", "loss-policy", "sequential",
-        "ordering", "action", "index", "path", "description", "value", "name", "xpath", "reference", "object-type", "attribute", "image", "replicas",
-        "replicas-per-host", "promoted-max", "masters", "run-command", "network", "options", "ip-range-start", "control-port", "host-interface", "host-netmask",
-        "add-host", "port", "internal-port", "range", "source-dir", "source-dir-root", "target-dir", "type", "id",
+        "role",
+        "resource-discovery",
+        "score-attribute",
+        "node-attribute",
+        "influence",
+        "kind",
+        "symmetrical",
+        "require-all",
+        "score",
+        "loss-policy",
+        "sequential",
+        "ordering",
+        "action",
+        "index",
+        "path",
+        "description",
+        "value",
+        "name",
+        "xpath",
+        "reference",
+        "object-type",
+        "attribute",
+        "image",
+        "replicas",
+        "replicas-per-host",
+        "promoted-max",
+        "masters",
+        "run-command",
+        "network",
+        "options",
+        "ip-range-start",
+        "control-port",
+        "host-interface",
+        "host-netmask",
+        "add-host",
+        "port",
+        "internal-port",
+        "range",
+        "source-dir",
+        "source-dir-root",
+        "target-dir",
+        "type",
+        "id",
     ];
     KEYS.iter().find(|k| **k == key).copied().unwrap_or("unknown-property")
 }
@@ -829,12 +878,20 @@ pub fn generate(model: &Model, target: Target) -> Element {
         match &item.kind {
             ItemKind::Cluster { name, props, when, entries } => {
                 let score = props.iter().find(|p| p.key.text == "score").and_then(|p| values::parse_score(&p.value.text).ok());
-                cluster_specs.push(SetSpec { element: "cluster_property_set", name: name.as_ref(), reference: None, score, when, entries: Gen::entries(entries, Vocabulary::Cluster) });
+                cluster_specs.push(SetSpec {
+                    element: "cluster_property_set",
+                    name: name.as_ref(),
+                    reference: None,
+                    score,
+                    when,
+                    entries: Gen::entries(entries, Vocabulary::Cluster),
+                });
             }
             ItemKind::Defaults { kind, name, props, when, entries } => {
                 let score = props.iter().find(|p| p.key.text == "score").and_then(|p| values::parse_score(&p.value.text).ok());
                 let vocabulary = if *kind == DefaultsKind::Rsc { Vocabulary::ResourceMeta(RSC_SCOPES) } else { Vocabulary::Op };
-                let spec = SetSpec { element: "meta_attributes", name: name.as_ref(), reference: None, score, when, entries: Gen::entries(entries, vocabulary) };
+                let spec =
+                    SetSpec { element: "meta_attributes", name: name.as_ref(), reference: None, score, when, entries: Gen::entries(entries, vocabulary) };
                 if *kind == DefaultsKind::Rsc {
                     rsc_specs.push(spec);
                 } else {
@@ -863,7 +920,11 @@ pub fn generate(model: &Model, target: Target) -> Element {
     for (_, item) in &model.items {
         match &item.kind {
             ItemKind::Node { name, props, body } => nodes.children.push(g.node(name, props, body)),
-            ItemKind::Primitive { name, .. } | ItemKind::Group { name, .. } | ItemKind::Clone { name, .. } | ItemKind::Bundle { name, .. } | ItemKind::Template { name, .. } => {
+            ItemKind::Primitive { name, .. }
+            | ItemKind::Group { name, .. }
+            | ItemKind::Clone { name, .. }
+            | ItemKind::Bundle { name, .. }
+            | ItemKind::Template { name, .. } => {
                 if !model.parent.contains_key(&name.text) {
                     resources.children.extend(g.resource(&name.text, 0));
                 }
@@ -884,7 +945,9 @@ pub fn generate(model: &Model, target: Target) -> Element {
                 let (base, attrs): (String, Vec<(&'static str, String)>) = match target {
                     FencingTarget::Node(n) => (format!("fl-{}-{index}", n.text), vec![("target", n.text.clone())]),
                     FencingTarget::Pattern(p) => (format!("fl-pattern-{index}"), vec![("target-pattern", p.text.clone())]),
-                    FencingTarget::Attribute(k, v) => (format!("fl-{}-{}-{index}", k.text, v.text), vec![("target-attribute", k.text.clone()), ("target-value", v.text.clone())]),
+                    FencingTarget::Attribute(k, v) => {
+                        (format!("fl-{}-{}-{index}", k.text, v.text), vec![("target-attribute", k.text.clone()), ("target-value", v.text.clone())])
+                    }
                 };
                 let mut level = Element::new("fencing-level").attr("id", g.ids.fresh(&base));
                 level.attrs.extend(attrs);

@@ -10,14 +10,12 @@ pub struct IdAllocator {
 /// Makes any text a valid XML ID (NCName): letters, digits, `-`, `_`, `.`, not starting with a
 /// digit, `-` or `.`.
 pub fn sanitize(base: &str) -> String {
-    let valid = base.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+    let valid =
+        base.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && base.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
     if valid {
         return base.to_string();
     }
-    let mut out: String = base
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' })
-        .collect();
+    let mut out: String = base.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' }).collect();
     if out.is_empty() || !out.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         out.insert(0, '_');
     }

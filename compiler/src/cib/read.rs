@@ -67,7 +67,10 @@ pub struct XmlAttr {
 pub enum XmlNode {
     Element(XmlElement),
     /// A comment's text (between `<!--` and `-->`, as written) and the span of the whole comment.
-    Comment { text: String, span: Span },
+    Comment {
+        text: String,
+        span: Span,
+    },
 }
 
 /// Why a text could not be read.
@@ -190,8 +193,7 @@ fn is_name_start(c: char) -> bool {
 }
 
 fn is_name_char(c: char) -> bool {
-    is_name_start(c)
-        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+    is_name_start(c) || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// Whether XML allows this character in a document at all.
@@ -327,17 +329,12 @@ impl<'a> Parser<'a> {
             }
         }
         if let Some(open) = self.stack.last() {
-            return Err(XmlError {
-                message: format!("unclosed element <{}> opened here (the text ends before its end tag)", open.name),
-                span: open.span,
-            });
+            return Err(XmlError { message: format!("unclosed element <{}> opened here (the text ends before its end tag)", open.name), span: open.span });
         }
         let len = self.text.len();
         match self.root.take() {
             Some(root) => Ok(root),
-            None if self.slice(self.base, len).bytes().all(is_space) => {
-                Err(Self::error("the text is empty: expected an XML element such as <cib>", len, len))
-            }
+            None if self.slice(self.base, len).bytes().all(is_space) => Err(Self::error("the text is empty: expected an XML element such as <cib>", len, len)),
             None => Err(Self::error("no root element: expected an XML element such as <cib>", len, len)),
         }
     }
@@ -375,37 +372,27 @@ impl<'a> Parser<'a> {
         let mut expected = ["version", "encoding", "standalone"].into_iter();
         for (i, attr) in attrs.iter().enumerate() {
             if i == 0 && attr.name != "version" {
-                return Err(XmlError {
-                    message: "the XML declaration must start with version=\"1.0\"".to_string(),
-                    span: attr.name_span,
-                });
+                return Err(XmlError { message: "the XML declaration must start with version=\"1.0\"".to_string(), span: attr.name_span });
             }
             if !expected.any(|name| name == attr.name) {
                 return Err(XmlError {
-                    message: format!(
-                        "unexpected `{}` in the XML declaration: it takes version, encoding and standalone, in that order",
-                        attr.name
-                    ),
+                    message: format!("unexpected `{}` in the XML declaration: it takes version, encoding and standalone, in that order", attr.name),
                     span: attr.name_span,
                 });
             }
             let v = attr.value.as_str();
             let valid = match attr.name.as_str() {
                 // As lenient as libxml2, which only warns about versions other than 1.0.
-                "version" => v.split_once('.').is_some_and(|(major, minor)| {
-                    major.len() == 1 && major.bytes().all(|b| b.is_ascii_digit()) && minor.bytes().all(|b| b.is_ascii_digit())
-                }),
+                "version" => v
+                    .split_once('.')
+                    .is_some_and(|(major, minor)| major.len() == 1 && major.bytes().all(|b| b.is_ascii_digit()) && minor.bytes().all(|b| b.is_ascii_digit())),
                 "encoding" => {
-                    v.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-                        && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+                    v.bytes().next().is_some_and(|b| b.is_ascii_alphabetic()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
                 }
                 _ => v == "yes" || v == "no",
             };
             if !valid {
-                return Err(XmlError {
-                    message: format!("invalid {} `{}` in the XML declaration", attr.name, excerpt(v)),
-                    span: attr.value_span,
-                });
+                return Err(XmlError { message: format!("invalid {} `{}` in the XML declaration", attr.name, excerpt(v)), span: attr.value_span });
             }
         }
         if attrs.is_empty() {
@@ -427,11 +414,7 @@ impl<'a> Parser<'a> {
             ));
         }
         if target.eq_ignore_ascii_case("xml") {
-            return Err(Self::error(
-                "`<?xml` is reserved for the XML declaration, which must be at the very start of the text",
-                start,
-                target_end,
-            ));
+            return Err(Self::error("`<?xml` is reserved for the XML declaration, which must be at the very start of the text", start, target_end));
         }
         Ok(())
     }
@@ -472,32 +455,19 @@ impl<'a> Parser<'a> {
         }
         let name = self.slice(name_start, name_end);
         if self.stack.len() >= MAX_DEPTH {
-            return Err(Self::error(
-                format!("<{name}> is nested too deep: elements may nest at most {MAX_DEPTH} levels"),
-                start,
-                name_end,
-            ));
+            return Err(Self::error(format!("<{name}> is nested too deep: elements may nest at most {MAX_DEPTH} levels"), start, name_end));
         }
         if self.stack.is_empty() {
             if let Some(root) = &self.root {
                 return Err(Self::error(
-                    format!(
-                        "a second root element <{name}> after </{}>: a document has exactly one root element",
-                        root.name
-                    ),
+                    format!("a second root element <{name}> after </{}>: a document has exactly one root element", root.name),
                     start,
                     name_end,
                 ));
             }
         }
         let attrs = self.attributes(name, name_end, inner_end)?;
-        let element = XmlElement {
-            name: name.to_string(),
-            attrs,
-            children: Vec::new(),
-            span: Span::new(start, end),
-            end: Span::new(end, end).end,
-        };
+        let element = XmlElement { name: name.to_string(), attrs, children: Vec::new(), span: Span::new(start, end), end: Span::new(end, end).end };
         if empty {
             self.attach(element);
         } else {
@@ -537,11 +507,7 @@ impl<'a> Parser<'a> {
             }
             let name = self.slice(at, name_end);
             if space_start == at {
-                return Err(Self::error(
-                    format!("attribute `{name}` must be separated from what comes before it by whitespace"),
-                    at,
-                    name_end,
-                ));
+                return Err(Self::error(format!("attribute `{name}` must be separated from what comes before it by whitespace"), at, name_end));
             }
             let name_span = Span::new(at, name_end);
             at = name_end;
@@ -549,10 +515,7 @@ impl<'a> Parser<'a> {
                 at += 1;
             }
             if self.byte(at) != Some(b'=') || at >= end {
-                return Err(XmlError {
-                    message: format!("attribute `{name}` has no value: expected `=\"…\"` after it"),
-                    span: name_span,
-                });
+                return Err(XmlError { message: format!("attribute `{name}` has no value: expected `=\"…\"` after it"), span: name_span });
             }
             at += 1;
             while self.byte(at).is_some_and(is_space) && at < end {
@@ -566,29 +529,17 @@ impl<'a> Parser<'a> {
                 _ => {
                     let word = self.slice(at, end).bytes().take_while(|&b| !is_space(b)).count().max(1);
                     let word_end = self.scan_to_char_boundary(at + word);
-                    return Err(Self::error(
-                        format!("the value of attribute `{name}` is not quoted: write {name}=\"…\""),
-                        at,
-                        word_end,
-                    ));
+                    return Err(Self::error(format!("the value of attribute `{name}` is not quoted: write {name}=\"…\""), at, word_end));
                 }
             };
             let value_start = at + 1;
-            let Some(close) = self.text.as_bytes().get(value_start..end).and_then(|s| s.iter().position(|&b| b == quote))
-            else {
-                return Err(Self::error(
-                    format!("the value of attribute `{name}` is not closed: the closing `{}` is missing", quote as char),
-                    at,
-                    value_start,
-                ));
+            let Some(close) = self.text.as_bytes().get(value_start..end).and_then(|s| s.iter().position(|&b| b == quote)) else {
+                return Err(Self::error(format!("the value of attribute `{name}` is not closed: the closing `{}` is missing", quote as char), at, value_start));
             };
             let value_end = value_start + close;
             if let Some(previous) = self.duplicate(&attrs, name) {
                 let line = self.line_of(previous);
-                return Err(XmlError {
-                    message: format!("duplicate attribute `{name}` on <{element}> (first given on line {line})"),
-                    span: name_span,
-                });
+                return Err(XmlError { message: format!("duplicate attribute `{name}` on <{element}> (first given on line {line})"), span: name_span });
             }
             let value = self.attribute_value(value_start, value_end)?;
             attrs.push(XmlAttr { name: name.to_string(), value, name_span, value_span: Span::new(value_start, value_end) });
@@ -656,21 +607,13 @@ impl<'a> Parser<'a> {
                     // U+FFFE and U+FFFF (EF BF BE/BF) are not XML characters; other EF sequences are.
                     let c = raw.get(j..).and_then(|s| s.chars().next()).unwrap_or_default();
                     if !is_xml_char(c) {
-                        return Err(Self::error(
-                            format!("{} is not allowed in XML", describe(c)),
-                            start + j,
-                            start + j + c.len_utf8(),
-                        ));
+                        return Err(Self::error(format!("{} is not allowed in XML", describe(c)), start + j, start + j + c.len_utf8()));
                     }
                     out.push(c);
                     i = j + c.len_utf8();
                 }
                 b => {
-                    return Err(Self::error(
-                        format!("the control character U+{b:04X} is not allowed in XML"),
-                        start + j,
-                        start + j + 1,
-                    ));
+                    return Err(Self::error(format!("the control character U+{b:04X} is not allowed in XML"), start + j, start + j + 1));
                 }
             }
             copied = i;
@@ -686,11 +629,7 @@ impl<'a> Parser<'a> {
         if rest.get(len) == Some(&b';') && len > 0 {
             return Ok(amp + 1 + len);
         }
-        Err(Self::error(
-            "`&` must start a reference such as `&amp;` or `&#10;` (a literal `&` is written `&amp;`)",
-            amp,
-            amp + 1,
-        ))
+        Err(Self::error("`&` must start a reference such as `&amp;` or `&#10;` (a literal `&` is written `&amp;`)", amp, amp + 1))
     }
 
     /// The character a reference `&…;` from `start` to `end` stands for.
@@ -728,16 +667,9 @@ impl<'a> Parser<'a> {
         };
         match code.and_then(char::from_u32) {
             Some(c) if is_xml_char(c) => Ok(c),
-            Some(c) => Err(Self::error(
-                format!("invalid character reference `&{};`: {} is not allowed in XML", excerpt(body), describe(c)),
-                start,
-                end,
-            )),
+            Some(c) => Err(Self::error(format!("invalid character reference `&{};`: {} is not allowed in XML", excerpt(body), describe(c)), start, end)),
             None => Err(Self::error(
-                format!(
-                    "invalid character reference `&{};`: expected a decimal (`&#10;`) or hexadecimal (`&#xA;`) Unicode code point",
-                    excerpt(body)
-                ),
+                format!("invalid character reference `&{};`: expected a decimal (`&#10;`) or hexadecimal (`&#xA;`) Unicode code point", excerpt(body)),
                 start,
                 end,
             )),
@@ -783,9 +715,7 @@ impl<'a> Parser<'a> {
         let at = self.base + offset(self.reader.error_position());
         let len = self.text.len();
         let opener = self.opener_end(at);
-        let until_end = |what: &str, closing: &str| {
-            Self::error(format!("{what} is not closed: `{closing}` not found before the end of the text"), at, opener)
-        };
+        let until_end = |what: &str, closing: &str| Self::error(format!("{what} is not closed: `{closing}` not found before the end of the text"), at, opener);
         match error {
             QuickError::Syntax(SyntaxError::UnclosedTag) => {
                 let name = self.slice(at + 1, opener);
@@ -797,33 +727,21 @@ impl<'a> Parser<'a> {
             }
             QuickError::Syntax(SyntaxError::UnclosedSingleQuotedAttributeValue | SyntaxError::UnclosedDoubleQuotedAttributeValue) => {
                 let quote = self.open_quote(at);
-                Self::error(
-                    "an attribute value is not closed: its closing quote is missing before the end of the text",
-                    quote,
-                    quote + 1,
-                )
+                Self::error("an attribute value is not closed: its closing quote is missing before the end of the text", quote, quote + 1)
             }
             QuickError::Syntax(SyntaxError::UnclosedComment) => until_end("a comment", "-->"),
             QuickError::Syntax(SyntaxError::UnclosedCData) => until_end("a CDATA section", "]]>"),
             QuickError::Syntax(SyntaxError::UnclosedDoctype) => until_end("the DOCTYPE", ">"),
             QuickError::Syntax(SyntaxError::UnclosedPI) => until_end("a processing instruction", "?>"),
             QuickError::Syntax(SyntaxError::UnclosedXmlDecl) => until_end("the XML declaration", "?>"),
-            QuickError::Syntax(SyntaxError::InvalidBangMarkup) => Self::error(
-                "`<!` must start a comment `<!--`, a CDATA section `<![CDATA[` or a `<!DOCTYPE`",
-                at,
-                (at + 2).min(len),
-            ),
-            QuickError::IllFormed(IllFormedError::DoubleHyphenInComment) => {
-                Self::error("`--` is not allowed inside a comment", at, (at + 2).min(len))
+            QuickError::Syntax(SyntaxError::InvalidBangMarkup) => {
+                Self::error("`<!` must start a comment `<!--`, a CDATA section `<![CDATA[` or a `<!DOCTYPE`", at, (at + 2).min(len))
             }
-            QuickError::IllFormed(IllFormedError::UnclosedReference) => Self::error(
-                "`&` must start a reference such as `&amp;` or `&#10;` (a literal `&` is written `&amp;`)",
-                at,
-                (at + 1).min(len),
-            ),
-            QuickError::IllFormed(IllFormedError::MissingDoctypeName) => {
-                Self::error("the DOCTYPE has no name", at, (at + 1).min(len))
+            QuickError::IllFormed(IllFormedError::DoubleHyphenInComment) => Self::error("`--` is not allowed inside a comment", at, (at + 2).min(len)),
+            QuickError::IllFormed(IllFormedError::UnclosedReference) => {
+                Self::error("`&` must start a reference such as `&amp;` or `&#10;` (a literal `&` is written `&amp;`)", at, (at + 1).min(len))
             }
+            QuickError::IllFormed(IllFormedError::MissingDoctypeName) => Self::error("the DOCTYPE has no name", at, (at + 1).min(len)),
             other => Self::error(format!("not well-formed XML: {other}"), at, self.scan_to_char_boundary(at + 1)),
         }
     }
@@ -1044,7 +962,8 @@ mod tests {
 
     #[test]
     fn skipped_markup() {
-        let text = "<?xml version='1.0'?>\n<!DOCTYPE cib SYSTEM \"cib.dtd\">\n<?pi stuff?>\n<cib><![CDATA[<not a tag>]]><?pi?>\ntext &amp; &#10; more</cib>\n\n";
+        let text =
+            "<?xml version='1.0'?>\n<!DOCTYPE cib SYSTEM \"cib.dtd\">\n<?pi stuff?>\n<cib><![CDATA[<not a tag>]]><?pi?>\ntext &amp; &#10; more</cib>\n\n";
         let root = read(text);
         assert!(root.children.is_empty());
         let e = fails("<!-- x --><?xml version='1.0'?><cib/>");
@@ -1244,9 +1163,46 @@ mod tests {
     fn random_garbage_never_panics() {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         const PIECES: &[&str] = &[
-            "<", ">", "/", "</", "/>", "=", "'", "\"", "&", ";", "&amp;", "&#10;", "&#x", "<!--", "-->", "<!", "[",
-            "]", "<![CDATA[", "]]>", "<?", "?>", "<!DOCTYPE", "<!ENTITY", " ", "\n", "\t", "\r", "a", "cib", "id",
-            "é", "😀", "\u{feff}", "\0", "-", "--", "x", "1", "#",
+            "<",
+            ">",
+            "/",
+            "</",
+            "/>",
+            "=",
+            "'",
+            "\"",
+            "&",
+            ";",
+            "&amp;",
+            "&#10;",
+            "&#x",
+            "<!--",
+            "-->",
+            "<!",
+            "[",
+            "]",
+            "<![CDATA[",
+            "]]>",
+            "<?",
+            "?>",
+            "<!DOCTYPE",
+            "<!ENTITY",
+            " ",
+            "\n",
+            "\t",
+            "\r",
+            "a",
+            "cib",
+            "id",
+            "é",
+            "😀",
+            "\u{feff}",
+            "\0",
+            "-",
+            "--",
+            "x",
+            "1",
+            "#",
         ];
         for _ in 0..20_000 {
             let mut text = String::new();

@@ -58,9 +58,7 @@ fn write_element(writer: &mut Writer<Vec<u8>>, element: &Element) -> std::io::Re
 /// The whole document, with an XML declaration and a trailing newline.
 pub fn to_xml(root: &Element) -> String {
     let mut writer = Writer::new_with_indent(Vec::with_capacity(64 * 1024), b' ', 2);
-    let result = writer
-        .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-        .and_then(|_| write_element(&mut writer, root));
+    let result = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).and_then(|_| write_element(&mut writer, root));
     match result {
         Ok(()) => {
             let mut text = String::from_utf8_lossy(&writer.into_inner()).into_owned();

@@ -83,7 +83,14 @@ pub fn render_json(files: &[FileText<'_>], diagnostics: &[Diagnostic]) -> String
                     Some(f) => (f.path, f.lines.line_col(f.text, d.span.start as usize), f.lines.line_col(f.text, d.span.end as usize)),
                     None => ("", LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
                 };
-                JsonDiagnostic { code: d.code.code, severity: d.severity, message: &d.message, file: path, range: JsonRange { start, end }, help: d.help.as_deref() }
+                JsonDiagnostic {
+                    code: d.code.code,
+                    severity: d.severity,
+                    message: &d.message,
+                    file: path,
+                    range: JsonRange { start, end },
+                    help: d.help.as_deref(),
+                }
             })
             .collect(),
         summary: JsonSummary {

@@ -159,7 +159,10 @@ pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
     if let Some(schema) = root.get("validate-with") {
         let version = schema.value.strip_prefix("pacemaker-").and_then(|v| v.split('.').next()).and_then(|m| m.parse::<u32>().ok());
         if version.is_some_and(|major| major < 3) {
-            out.push(Diagnostic::new(&OLD_SCHEMA, schema.value_span, format!("the CIB is written for {}, an old schema", schema.value)).with_help("build the imported policy to write pacemaker-3.9 (or pacemaker-4.0 for Pacemaker 3)"));
+            out.push(
+                Diagnostic::new(&OLD_SCHEMA, schema.value_span, format!("the CIB is written for {}, an old schema", schema.value))
+                    .with_help("build the imported policy to write pacemaker-3.9 (or pacemaker-4.0 for Pacemaker 3)"),
+            );
         }
     }
     if let Some(configuration) = root.child("configuration") {
@@ -167,7 +170,10 @@ pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
             for attr in ["role", "rsc-role", "with-rsc-role"] {
                 if let Some(a) = e.get(attr).filter(|a| a.value == "Master" || a.value == "Slave") {
                     let new = if a.value == "Master" { "Promoted" } else { "Unpromoted" };
-                    out.push(Diagnostic::new(&LEGACY, a.value_span, format!("`{}` is the legacy name of the {new} role", a.value)).with_help(format!("write `{new}`")));
+                    out.push(
+                        Diagnostic::new(&LEGACY, a.value_span, format!("`{}` is the legacy name of the {new} role", a.value))
+                            .with_help(format!("write `{new}`")),
+                    );
                 }
             }
         });
@@ -179,7 +185,10 @@ pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
             if e.name == "nvpair" {
                 if let (Some(name), Some(v)) = (e.get("name"), e.value("value")) {
                     if name.value.starts_with("fail-count-") && v != "0" {
-                        out.push(Diagnostic::new(&RUNTIME, name.value_span, format!("{} is {v} on {node}", name.value)).with_help("the resource may be banned there; `crm_resource --cleanup` clears it once the cause is fixed"));
+                        out.push(
+                            Diagnostic::new(&RUNTIME, name.value_span, format!("{} is {v} on {node}", name.value))
+                                .with_help("the resource may be banned there; `crm_resource --cleanup` clears it once the cause is fixed"),
+                        );
                     }
                 }
             }
@@ -192,8 +201,12 @@ pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
                 if !expected && e.value("op-status").is_some_and(|s| s == "0") {
                     if let Some(id) = e.get("id") {
                         out.push(
-                            Diagnostic::new(&RUNTIME, id.value_span, format!("operation {op} (interval {interval} ms) returned {} on {node}", rc.map_or("nothing".to_string(), |r| r.to_string())))
-                                .with_help("check the resource's logs on that node"),
+                            Diagnostic::new(
+                                &RUNTIME,
+                                id.value_span,
+                                format!("operation {op} (interval {interval} ms) returned {} on {node}", rc.map_or("nothing".to_string(), |r| r.to_string())),
+                            )
+                            .with_help("check the resource's logs on that node"),
                         );
                     }
                 }

@@ -60,10 +60,7 @@ fn assign(key: &str, key_span: Span, v: Value) -> Assign {
 
 /// `key=value` properties taken from XML attributes, in the order given.
 fn props(e: &XmlElement, names: &[(&str, &str)]) -> Vec<Assign> {
-    names
-        .iter()
-        .filter_map(|(xml, key)| e.get(xml).map(|a| assign(key, a.name_span, value(&a.value, a.value_span))))
-        .collect()
+    names.iter().filter_map(|(xml, key)| e.get(xml).map(|a| assign(key, a.name_span, value(&a.value, a.value_span)))).collect()
 }
 
 fn role_name(role: &str) -> &str {
@@ -80,7 +77,10 @@ impl Importer<'_> {
     }
 
     fn not_imported(&mut self, span: Span, what: String) {
-        self.finding(Diagnostic::new(&findings::NOT_IMPORTED, span, what).with_help("the policy language cannot express this yet; it is left out of the import and not checked"));
+        self.finding(
+            Diagnostic::new(&findings::NOT_IMPORTED, span, what)
+                .with_help("the policy language cannot express this yet; it is left out of the import and not checked"),
+        );
     }
 
     /// Elements under `e` that this importer does not know.
@@ -266,7 +266,14 @@ impl Importer<'_> {
             return None;
         }
         let interval = (ms != 0).then(|| value(&values::format_duration(ms), span));
-        Some(Expr::FailCount { primitive: spanned(primitive, span), op: Some(spanned(op, span)), interval, cmp: spanned(cmp, cmp_span), value: v.clone(), span: e.span })
+        Some(Expr::FailCount {
+            primitive: spanned(primitive, span),
+            op: Some(spanned(op, span)),
+            interval,
+            cmp: spanned(cmp, cmp_span),
+            value: v.clone(),
+            span: e.span,
+        })
     }
 
     fn date_expression(&mut self, e: &XmlElement) -> Option<Expr> {
@@ -283,7 +290,8 @@ impl Importer<'_> {
                             iso.push(unit);
                         }
                     }
-                    let time: String = [("hours", 'H'), ("minutes", 'M'), ("seconds", 'S')].iter().filter_map(|(k, u)| d.value(k).map(|v| format!("{v}{u}"))).collect();
+                    let time: String =
+                        [("hours", 'H'), ("minutes", 'M'), ("seconds", 'S')].iter().filter_map(|(k, u)| d.value(k).map(|v| format!("{v}{u}"))).collect();
                     if !time.is_empty() {
                         iso.push('T');
                         iso.push_str(&time);
@@ -324,11 +332,31 @@ impl Importer<'_> {
             for p in props.iter_mut().filter(|p| p.key.text == "role") {
                 p.value.text = role_name(&p.value.text).to_string();
             }
-            self.unknown_attrs(op, &["id", "name", "interval", "timeout", "on-fail", "enabled", "record-pending", "role", "start-delay", "interval-origin", "description", "requires"]);
+            self.unknown_attrs(
+                op,
+                &[
+                    "id",
+                    "name",
+                    "interval",
+                    "timeout",
+                    "on-fail",
+                    "enabled",
+                    "record-pending",
+                    "role",
+                    "start-delay",
+                    "interval-origin",
+                    "description",
+                    "requires",
+                ],
+            );
             if let Some(requires) = op.get("requires") {
                 self.finding(
-                    Diagnostic::new(&findings::LEGACY, requires.name_span, "`requires` on an operation is obsolete (schema 3.0 rejects it); it is not imported".to_string())
-                        .with_help("set `requires` as a meta attribute of the resource"),
+                    Diagnostic::new(
+                        &findings::LEGACY,
+                        requires.name_span,
+                        "`requires` on an operation is obsolete (schema 3.0 rejects it); it is not imported".to_string(),
+                    )
+                    .with_help("set `requires` as a meta attribute of the resource"),
                 );
             }
             // Keep the id only where the generator would not derive the same one.
@@ -411,8 +439,12 @@ impl Importer<'_> {
                 if e.name == "master" {
                     kind = CloneKind::Promotable;
                     self.finding(
-                        Diagnostic::new(&findings::LEGACY, e.span, "<master> is deprecated (Pacemaker 3 removes it); it is imported as a promotable clone".to_string())
-                            .with_help("build the policy to write it as a clone with promotable=true"),
+                        Diagnostic::new(
+                            &findings::LEGACY,
+                            e.span,
+                            "<master> is deprecated (Pacemaker 3 removes it); it is imported as a promotable clone".to_string(),
+                        )
+                        .with_help("build the policy to write it as a clone with promotable=true"),
                     );
                 } else if let Some(pos) = body.assigns.iter().position(|a| a.key.text == "promotable" && values::parse_bool(&a.value.text).unwrap_or(false)) {
                     kind = CloneKind::Promotable;
@@ -429,16 +461,28 @@ impl Importer<'_> {
                 let mut child = None;
                 for c in e.elements() {
                     match c.name.as_str() {
-                        "docker" | "podman" | "rkt" => parts.push(BundlePart { keyword: spanned(&c.name, c.span), name: None, props: all_props(c, &[]), span: c.span }),
+                        "docker" | "podman" | "rkt" => {
+                            parts.push(BundlePart { keyword: spanned(&c.name, c.span), name: None, props: all_props(c, &[]), span: c.span })
+                        }
                         "network" => {
                             parts.push(BundlePart { keyword: spanned("network", c.span), name: None, props: all_props(c, &[]), span: c.span });
                             for m in c.children_named("port-mapping") {
-                                parts.push(BundlePart { keyword: spanned("port-mapping", m.span), name: attr_spanned(m, "id"), props: all_props(m, &["id"]), span: m.span });
+                                parts.push(BundlePart {
+                                    keyword: spanned("port-mapping", m.span),
+                                    name: attr_spanned(m, "id"),
+                                    props: all_props(m, &["id"]),
+                                    span: m.span,
+                                });
                             }
                         }
                         "storage" => {
                             for m in c.children_named("storage-mapping") {
-                                parts.push(BundlePart { keyword: spanned("storage-mapping", m.span), name: attr_spanned(m, "id"), props: all_props(m, &["id"]), span: m.span });
+                                parts.push(BundlePart {
+                                    keyword: spanned("storage-mapping", m.span),
+                                    name: attr_spanned(m, "id"),
+                                    props: all_props(m, &["id"]),
+                                    span: m.span,
+                                });
                             }
                         }
                         "primitive" => child = self.resource(c),
@@ -467,18 +511,37 @@ impl Importer<'_> {
                     self.not_imported(s.span, "a resource set that references another (id-ref) is not imported".to_string());
                     return None;
                 }
-                let mut set_props = props(s, &[("sequential", "sequential"), ("require-all", "require-all"), ("ordering", "ordering"), ("action", "action"), ("role", "role"), ("score", "score"), ("kind", "kind")]);
+                let mut set_props = props(
+                    s,
+                    &[
+                        ("sequential", "sequential"),
+                        ("require-all", "require-all"),
+                        ("ordering", "ordering"),
+                        ("action", "action"),
+                        ("role", "role"),
+                        ("score", "score"),
+                        ("kind", "kind"),
+                    ],
+                );
                 for p in set_props.iter_mut().filter(|p| p.key.text == "role") {
                     p.value.text = role_name(&p.value.text).to_string();
                 }
-                Some(ResourceSet { name: attr_spanned(s, "id"), members: s.children_named("resource_ref").filter_map(|r| attr_spanned(r, "id")).collect(), props: set_props, span: s.span })
+                Some(ResourceSet {
+                    name: attr_spanned(s, "id"),
+                    members: s.children_named("resource_ref").filter_map(|r| attr_spanned(r, "id")).collect(),
+                    props: set_props,
+                    span: s.span,
+                })
             })
             .collect()
     }
 
     fn lifetime(&mut self, e: &XmlElement) {
         if let Some(l) = e.child("lifetime") {
-            self.finding(Diagnostic::new(&findings::LEGACY, l.span, "<lifetime> is deprecated (Pacemaker 3 removes it) and is not imported".to_string()).with_help("express the time limit as a date rule"));
+            self.finding(
+                Diagnostic::new(&findings::LEGACY, l.span, "<lifetime> is deprecated (Pacemaker 3 removes it) and is not imported".to_string())
+                    .with_help("express the time limit as a date rule"),
+            );
         }
     }
 
@@ -504,8 +567,12 @@ impl Importer<'_> {
                     if let Some(pos) = location_props.iter().position(|p| p.key.text == "role") {
                         let role = location_props.remove(pos);
                         self.finding(
-                            Diagnostic::new(&findings::IGNORED_ROLE, role.value.span, "Pacemaker ignores `role` on a location constraint that has rules; only each rule's role counts".to_string())
-                                .with_help("move the role onto the rules (the policy language does this for you)"),
+                            Diagnostic::new(
+                                &findings::IGNORED_ROLE,
+                                role.value.span,
+                                "Pacemaker ignores `role` on a location constraint that has rules; only each rule's role counts".to_string(),
+                            )
+                            .with_help("move the role onto the rules (the policy language does this for you)"),
                         );
                     }
                 }
@@ -580,8 +647,12 @@ impl Importer<'_> {
         self.items.truncate(items);
         self.items.push(Item { kind: ItemKind::Xml { xml: spanned(xml, full) }, span: full });
         self.finding(
-            Diagnostic::new(&findings::RAW_XML, e.span, format!("<{}> is kept as raw XML ({}); it is written back unchanged but not checked", e.name, reasons.join("; ")))
-                .with_help("the policy language cannot express all of it yet"),
+            Diagnostic::new(
+                &findings::RAW_XML,
+                e.span,
+                format!("<{}> is kept as raw XML ({}); it is written back unchanged but not checked", e.name, reasons.join("; ")),
+            )
+            .with_help("the policy language cannot express all of it yet"),
         );
     }
 
@@ -600,7 +671,8 @@ impl Importer<'_> {
                     for set in section.children_named("cluster_property_set") {
                         self.with_fallback(set, |me| {
                             if let Some(s) = me.attr_set(set, SetKind::Meta, Some("cib-bootstrap-options")) {
-                                me.items.push(Item { kind: ItemKind::Cluster { name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
+                                me.items
+                                    .push(Item { kind: ItemKind::Cluster { name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
                             }
                         });
                     }
@@ -610,7 +682,8 @@ impl Importer<'_> {
                     let default_id = format!("{}-meta_attributes", section.name);
                     for set in section.children_named("meta_attributes") {
                         let Some(s) = self.attr_set(set, SetKind::Meta, Some(&default_id)) else { continue };
-                        self.items.push(Item { kind: ItemKind::Defaults { kind, name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
+                        self.items
+                            .push(Item { kind: ItemKind::Defaults { kind, name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
                     }
                     self.unknown_children(section, &["meta_attributes"]);
                 }
@@ -701,7 +774,16 @@ impl Importer<'_> {
                                     .children_named("acl_permission")
                                     .filter_map(|p| {
                                         let kind = attr_spanned(p, "kind")?;
-                                        let mut pprops = props_of(p, &[("xpath", "xpath"), ("reference", "reference"), ("object-type", "object-type"), ("attribute", "attribute"), ("description", "description")]);
+                                        let mut pprops = props_of(
+                                            p,
+                                            &[
+                                                ("xpath", "xpath"),
+                                                ("reference", "reference"),
+                                                ("object-type", "object-type"),
+                                                ("attribute", "attribute"),
+                                                ("description", "description"),
+                                            ],
+                                        );
                                         if let Some(id) = p.get("id") {
                                             pprops.push(assign("id", id.name_span, value(&id.value, id.value_span)));
                                         }
@@ -751,7 +833,10 @@ fn import_score(score: &str) -> String {
 pub fn import(root: &XmlElement, text: &str) -> Imported {
     let mut importer = Importer { text, items: Vec::new(), findings: Vec::new(), comments: Vec::new() };
     if root.name != "cib" {
-        importer.finding(Diagnostic::new(&findings::NOT_A_CIB, root.span, format!("the document's root is <{}>, not <cib>", root.name)).with_help("lint and import read whole CIB files, such as the output of `cibadmin --query`"));
+        importer.finding(
+            Diagnostic::new(&findings::NOT_A_CIB, root.span, format!("the document's root is <{}>, not <cib>", root.name))
+                .with_help("lint and import read whole CIB files, such as the output of `cibadmin --query`"),
+        );
     } else if let Some(configuration) = root.child("configuration") {
         importer.configuration(configuration);
         findings::cib_findings(root, &mut importer.findings);

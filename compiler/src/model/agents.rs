@@ -78,7 +78,11 @@ pub fn schema_from_declaration(kind: &ItemKind) -> Option<(String, AgentSchema)>
 }
 
 /// Merges the sources; earlier arguments win.
-pub fn merge(policy: &[(FileId, std::sync::Arc<Item>)], metadata: &[(String, String, AgentSchema)], stdlib: &[std::sync::Arc<Item>]) -> HashMap<String, KnownAgent> {
+pub fn merge(
+    policy: &[(FileId, std::sync::Arc<Item>)],
+    metadata: &[(String, String, AgentSchema)],
+    stdlib: &[std::sync::Arc<Item>],
+) -> HashMap<String, KnownAgent> {
     let mut known: HashMap<String, KnownAgent> = HashMap::new();
     for item in stdlib {
         if let Some((name, schema)) = schema_from_declaration(&item.kind) {
@@ -117,7 +121,8 @@ pub fn declaration(name: &str, schema: &AgentSchema) -> String {
             ContentType::Other(_) => "string".to_string(),
         };
         out.push_str(&format!("  param {}: {ty}", declared_key(&p.name)));
-        for (flag, set) in [("required", p.required), ("unique", p.unique), ("reloadable", p.reloadable), ("private", p.private), ("deprecated", p.deprecated)] {
+        for (flag, set) in [("required", p.required), ("unique", p.unique), ("reloadable", p.reloadable), ("private", p.private), ("deprecated", p.deprecated)]
+        {
             if set {
                 out.push(' ');
                 out.push_str(flag);

@@ -96,9 +96,7 @@ impl Agent {
             ["systemd" | "service", rest @ ..] if !rest.is_empty() => {
                 Agent { class: parts.first().copied().unwrap_or("systemd").into(), provider: None, kind: rest.join(":") }
             }
-            [class, ..] if !CLASSES.contains(class) => {
-                return Err(format!("`{class}` is not a resource class; use one of {}", CLASSES.join(", ")))
-            }
+            [class, ..] if !CLASSES.contains(class) => return Err(format!("`{class}` is not a resource class; use one of {}", CLASSES.join(", "))),
             _ => return Err(format!("`{text}` is not an agent; write `class:provider:type` for OCF or `class:type` otherwise")),
         };
         Ok(agent)
@@ -244,9 +242,10 @@ impl Model {
                     ItemKind::Clone { body, .. } if meta_value(body, "promotable").is_some_and(|v| values::parse_bool(v).unwrap_or(false)) => return true,
                     // A bundle with promoted-max (or the legacy masters) above 0 promotes its replicas.
                     ItemKind::Bundle { parts, .. }
-                        if parts.iter().flat_map(|p| p.props.iter()).any(|p| {
-                            (p.key.text == "promoted-max" || p.key.text == "masters") && p.value.text.parse::<u32>().is_ok_and(|n| n > 0)
-                        }) =>
+                        if parts
+                            .iter()
+                            .flat_map(|p| p.props.iter())
+                            .any(|p| (p.key.text == "promoted-max" || p.key.text == "masters") && p.value.text.parse::<u32>().is_ok_and(|n| n > 0)) =>
                     {
                         return true
                     }
@@ -316,7 +315,12 @@ pub fn meta_value<'a>(body: &'a ast::Body, key: &str) -> Option<&'a str> {
 
 /// Builds the model of a project from its parsed files, the agent metadata the shell supplied
 /// (name, origin, schema; earlier entries win) and the stdlib's agent declarations.
-pub fn build(files: &[(FileId, &[std::sync::Arc<Item>])], metadata: &[(String, String, crate::agents::AgentSchema)], stdlib: &[std::sync::Arc<Item>], library_names: &[&str]) -> Model {
+pub fn build(
+    files: &[(FileId, &[std::sync::Arc<Item>])],
+    metadata: &[(String, String, crate::agents::AgentSchema)],
+    stdlib: &[std::sync::Arc<Item>],
+    library_names: &[&str],
+) -> Model {
     let mut model = Model { stonith_enabled: true, ..Model::default() };
     for (file, items) in files {
         for item in items.iter() {

@@ -55,7 +55,8 @@ pub fn op_property(name: &str) -> Option<&'static OpProperty> {
 type Props = &'static [(&'static str, PropType)];
 
 const SET_PROPS: Props = &[("score", PropType::Score)];
-const NODE_PROPS: Props = &[("id", PropType::Text), ("type", PropType::OneOf(&["member", "remote", "ping"])), ("description", PropType::Text), ("score", PropType::Score)];
+const NODE_PROPS: Props =
+    &[("id", PropType::Text), ("type", PropType::OneOf(&["member", "remote", "ping"])), ("description", PropType::Text), ("score", PropType::Score)];
 const RESOURCE_PROPS: Props = &[("description", PropType::Text)];
 const LOCATION_PROPS: Props = &[("role", PropType::Role), ("resource-discovery", PropType::OneOf(&["always", "never", "exclusive"]))];
 const RULE_PROPS: Props = &[("role", PropType::Role), ("score-attribute", PropType::Text), ("id", PropType::Text)];
@@ -81,7 +82,14 @@ const ALERT_PROPS: Props = &[("path", PropType::Text), ("description", PropType:
 const RECIPIENT_PROPS: Props = &[("value", PropType::Text), ("description", PropType::Text)];
 const ACL_ROLE_PROPS: Props = &[("description", PropType::Text)];
 const ACL_TARGET_PROPS: Props = &[("name", PropType::Text)];
-const PERMISSION_PROPS: Props = &[("xpath", PropType::Text), ("reference", PropType::Text), ("object-type", PropType::Text), ("attribute", PropType::Text), ("description", PropType::Text), ("id", PropType::Text)];
+const PERMISSION_PROPS: Props = &[
+    ("xpath", PropType::Text),
+    ("reference", PropType::Text),
+    ("object-type", PropType::Text),
+    ("attribute", PropType::Text),
+    ("description", PropType::Text),
+    ("id", PropType::Text),
+];
 const CONTAINER_PROPS: Props = &[
     ("image", PropType::Text),
     ("replicas", PropType::Integer),
@@ -92,12 +100,25 @@ const CONTAINER_PROPS: Props = &[
     ("network", PropType::Text),
     ("options", PropType::Text),
 ];
-const NETWORK_PROPS: Props = &[("ip-range-start", PropType::Text), ("control-port", PropType::Integer), ("host-interface", PropType::Text), ("host-netmask", PropType::Integer), ("add-host", PropType::Bool)];
+const NETWORK_PROPS: Props = &[
+    ("ip-range-start", PropType::Text),
+    ("control-port", PropType::Integer),
+    ("host-interface", PropType::Text),
+    ("host-netmask", PropType::Integer),
+    ("add-host", PropType::Bool),
+];
 const PORT_PROPS: Props = &[("port", PropType::Integer), ("internal-port", PropType::Integer), ("range", PropType::Text)];
-const STORAGE_PROPS: Props = &[("source-dir", PropType::Text), ("source-dir-root", PropType::Text), ("target-dir", PropType::Text), ("options", PropType::Text)];
+const STORAGE_PROPS: Props =
+    &[("source-dir", PropType::Text), ("source-dir-root", PropType::Text), ("target-dir", PropType::Text), ("options", PropType::Text)];
 const AGENT_PROPS: Props = &[("ocf-version", PropType::Text), ("version", PropType::Text), ("description", PropType::Text)];
 const PARAM_PROPS: Props = &[("default", PropType::Text), ("unique-group", PropType::Text), ("replaced-with", PropType::Text), ("description", PropType::Text)];
-const ACTION_PROPS: Props = &[("timeout", PropType::Timeout), ("interval", PropType::Interval), ("depth", PropType::Integer), ("role", PropType::Role), ("start-delay", PropType::Timeout)];
+const ACTION_PROPS: Props = &[
+    ("timeout", PropType::Timeout),
+    ("interval", PropType::Interval),
+    ("depth", PropType::Integer),
+    ("role", PropType::Role),
+    ("start-delay", PropType::Timeout),
+];
 const PARAM_TYPES: &[&str] = &["string", "integer", "boolean", "time", "select"];
 const DATE_SPEC_FIELDS: &[&str] = &["years", "months", "monthdays", "hours", "minutes", "seconds", "yeardays", "weekyears", "weeks", "weekdays", "moon"];
 
@@ -219,11 +240,15 @@ impl Checker<'_> {
                 None => {
                     let elsewhere = table.iter().find(|s| s.name == key);
                     let op_property = context == "resource meta attribute" && stdlib::find(stdlib::OP_PROPERTIES, key).is_some();
-                    let mut d = Diagnostic::new(&codes::UNKNOWN_OPTION, entry.key.span, match elsewhere {
-                        Some(spec) => format!("`{key}` has no effect here: it is a meta attribute of {}", scope_name(spec.scope)),
-                        None if op_property => format!("`{key}` is an operation property, not a resource meta attribute; it has no effect here"),
-                        None => format!("`{key}` is not a {context} Pacemaker knows; it will be stored but has no effect"),
-                    })
+                    let mut d = Diagnostic::new(
+                        &codes::UNKNOWN_OPTION,
+                        entry.key.span,
+                        match elsewhere {
+                            Some(spec) => format!("`{key}` has no effect here: it is a meta attribute of {}", scope_name(spec.scope)),
+                            None if op_property => format!("`{key}` is an operation property, not a resource meta attribute; it has no effect here"),
+                            None => format!("`{key}` is not a {context} Pacemaker knows; it will be stored but has no effect"),
+                        },
+                    )
                     .in_file(self.file);
                     if op_property {
                         d = d.with_help(format!("set it for every operation in `op-defaults {{ {key} = ... }}`, or on the `op` lines"));
@@ -317,7 +342,12 @@ impl Checker<'_> {
                 for f in fields {
                     if !DATE_SPEC_FIELDS.contains(&f.key.text.as_str()) {
                         let help = did_you_mean(&f.key.text, DATE_SPEC_FIELDS.iter().copied()).map(|s| format!("did you mean `{s}`?"));
-                        self.error(&codes::UNKNOWN_PROPERTY, f.key.span, format!("`{}` is not a date-spec field; fields are {}", f.key.text, DATE_SPEC_FIELDS.join(", ")), help);
+                        self.error(
+                            &codes::UNKNOWN_PROPERTY,
+                            f.key.span,
+                            format!("`{}` is not a date-spec field; fields are {}", f.key.text, DATE_SPEC_FIELDS.join(", ")),
+                            help,
+                        );
                     } else if !is_range(&f.value.text) {
                         self.error(&codes::INVALID_VALUE, f.value.span, format!("`{}` is not a range; write `N`, `N-M`, `N-` or `-M`", f.value.text), None);
                     }
@@ -383,7 +413,12 @@ impl Checker<'_> {
             if set.kind == SetKind::Meta {
                 for e in &set.entries {
                     if e.key.text == "requires" {
-                        self.error(&codes::UNKNOWN_PROPERTY, e.key.span, "`requires` cannot be set on an operation since Pacemaker 2.0".to_string(), Some("set `requires` as a meta attribute of the resource".to_string()));
+                        self.error(
+                            &codes::UNKNOWN_PROPERTY,
+                            e.key.span,
+                            "`requires` cannot be set on an operation since Pacemaker 2.0".to_string(),
+                            Some("set `requires` as a meta attribute of the resource".to_string()),
+                        );
                     }
                 }
             }
@@ -480,7 +515,9 @@ pub(super) fn check_items(model: &mut Model) {
                 c.props("defaults set", props, SET_PROPS);
                 when.iter().for_each(|e| c.expr(e));
                 match kind {
-                    crate::syntax::ast::DefaultsKind::Rsc => c.options(entries, stdlib::RESOURCE_META, &[Scope::Resource, Scope::Clone, Scope::Group, Scope::Primitive], "resource meta attribute"),
+                    crate::syntax::ast::DefaultsKind::Rsc => {
+                        c.options(entries, stdlib::RESOURCE_META, &[Scope::Resource, Scope::Clone, Scope::Group, Scope::Primitive], "resource meta attribute")
+                    }
                     crate::syntax::ast::DefaultsKind::Op => c.options(entries, stdlib::OP_PROPERTIES, &[Scope::Operation], "operation property"),
                 }
             }
@@ -539,7 +576,12 @@ pub(super) fn check_items(model: &mut Model) {
                 parts.iter().for_each(|p| c.bundle_part(p));
                 let containers = parts.iter().filter(|p| matches!(p.keyword.text.as_str(), "docker" | "podman" | "rkt")).count();
                 if containers != 1 {
-                    c.error(&codes::UNKNOWN_PROPERTY, name.span, format!("a bundle needs exactly one container (`podman`, `docker` or `rkt`); this one has {containers}"), None);
+                    c.error(
+                        &codes::UNKNOWN_PROPERTY,
+                        name.span,
+                        format!("a bundle needs exactly one container (`podman`, `docker` or `rkt`); this one has {containers}"),
+                        None,
+                    );
                 }
             }
             ItemKind::Location { props, rules, sets, target, preferences, name } => {
@@ -562,13 +604,23 @@ pub(super) fn check_items(model: &mut Model) {
                 }
                 c.sets(sets);
                 if target.is_none() && sets.is_empty() {
-                    c.error(&codes::UNKNOWN_PROPERTY, name.span, "this location names no resource; write `location NAME: RESOURCE ...` or add `set [...]`".to_string(), None);
+                    c.error(
+                        &codes::UNKNOWN_PROPERTY,
+                        name.span,
+                        "this location names no resource; write `location NAME: RESOURCE ...` or add `set [...]`".to_string(),
+                        None,
+                    );
                 }
                 if preferences.len() + rules.len() == 0 {
                     c.error(&codes::UNKNOWN_PROPERTY, name.span, "this location has neither `prefers`/`avoids` nor a rule".to_string(), None);
                 }
                 if preferences.len() > 1 || (!preferences.is_empty() && !rules.is_empty()) {
-                    c.error(&codes::UNKNOWN_PROPERTY, name.span, "a location constraint takes one `prefers`/`avoids`, or rules; write one constraint per node".to_string(), None);
+                    c.error(
+                        &codes::UNKNOWN_PROPERTY,
+                        name.span,
+                        "a location constraint takes one `prefers`/`avoids`, or rules; write one constraint per node".to_string(),
+                        None,
+                    );
                 }
             }
             ItemKind::Colocation { props, sets, score, pair, name } => {
@@ -635,7 +687,12 @@ pub(super) fn check_items(model: &mut Model) {
                     c.props("ACL permission", pprops, PERMISSION_PROPS);
                     let targets = pprops.iter().filter(|p| matches!(p.key.text.as_str(), "xpath" | "reference" | "object-type")).count();
                     if targets != 1 {
-                        c.error(&codes::UNKNOWN_PROPERTY, *span, "a permission needs exactly one of `xpath=`, `reference=` or `object-type=`".to_string(), None);
+                        c.error(
+                            &codes::UNKNOWN_PROPERTY,
+                            *span,
+                            "a permission needs exactly one of `xpath=`, `reference=` or `object-type=`".to_string(),
+                            None,
+                        );
                     }
                 }
             }
@@ -649,7 +706,12 @@ pub(super) fn check_items(model: &mut Model) {
                     c.props("parameter declaration", &param.props, PARAM_PROPS);
                     if !PARAM_TYPES.contains(&param.ty.text.as_str()) {
                         let help = did_you_mean(&param.ty.text, PARAM_TYPES.iter().copied()).map(|s| format!("did you mean `{s}`?"));
-                        c.error(&codes::INVALID_VALUE, param.ty.span, format!("`{}` is not a parameter type; types are {}", param.ty.text, PARAM_TYPES.join(", ")), help);
+                        c.error(
+                            &codes::INVALID_VALUE,
+                            param.ty.span,
+                            format!("`{}` is not a parameter type; types are {}", param.ty.text, PARAM_TYPES.join(", ")),
+                            help,
+                        );
                     }
                 }
                 for action in actions {
@@ -662,7 +724,12 @@ pub(super) fn check_items(model: &mut Model) {
                     c.error(&codes::SYNTAX, span, format!("the raw XML is not well-formed: {}", e.message), None);
                 }
                 Ok(root) if crate::cib::raw_section(&root.name).is_none() => {
-                    c.error(&codes::WRONG_KIND, xml.span, format!("<{}> cannot be placed in the configuration", root.name), Some("raw XML holds one resource, constraint, node, cluster property set, fencing level, tag, alert or ACL element".to_string()));
+                    c.error(
+                        &codes::WRONG_KIND,
+                        xml.span,
+                        format!("<{}> cannot be placed in the configuration", root.name),
+                        Some("raw XML holds one resource, constraint, node, cluster property set, fencing level, tag, alert or ACL element".to_string()),
+                    );
                 }
                 Ok(_) => {}
             },

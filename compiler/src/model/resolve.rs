@@ -73,7 +73,10 @@ pub(super) fn declare(model: &mut Model) {
                             _ => None,
                         };
                         if let (Some(kind), Some(id)) = (kind, e.get("id")) {
-                            let span = crate::span::Span::new(xml.span.start as usize + id.value_span.start as usize, xml.span.start as usize + id.value_span.end as usize);
+                            let span = crate::span::Span::new(
+                                xml.span.start as usize + id.value_span.start as usize,
+                                xml.span.start as usize + id.value_span.end as usize,
+                            );
                             declared.push((Spanned { text: id.value.clone(), span }, kind, *file, index));
                         }
                         stack.extend(e.elements());
@@ -165,15 +168,8 @@ impl Resolver<'_> {
 }
 
 /// What constraints may name: resources, templates and tags.
-pub(crate) const CONSTRAINABLE: &[SymbolKind] = &[
-    SymbolKind::Primitive,
-    SymbolKind::Group,
-    SymbolKind::Clone,
-    SymbolKind::Promotable,
-    SymbolKind::Bundle,
-    SymbolKind::Template,
-    SymbolKind::Tag,
-];
+pub(crate) const CONSTRAINABLE: &[SymbolKind] =
+    &[SymbolKind::Primitive, SymbolKind::Group, SymbolKind::Clone, SymbolKind::Promotable, SymbolKind::Bundle, SymbolKind::Template, SymbolKind::Tag];
 
 fn contain(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, file: FileId, child: &Spanned, parent: &Spanned) {
     if let Some(existing) = model.parent.get(&child.text) {
@@ -217,14 +213,12 @@ pub(super) fn resolve(model: &mut Model) {
                     }
                 }
             }
-            ItemKind::Clone { name, child, .. }
-                if r.expect(file, child, &[SymbolKind::Primitive, SymbolKind::Group], "a primitive or a group").is_some() => {
-                    containments.push((file, child.clone(), name.clone()));
-                }
-            ItemKind::Bundle { name, child: Some(child), .. }
-                if r.expect(file, child, &[SymbolKind::Primitive], "a primitive").is_some() => {
-                    containments.push((file, child.clone(), name.clone()));
-                }
+            ItemKind::Clone { name, child, .. } if r.expect(file, child, &[SymbolKind::Primitive, SymbolKind::Group], "a primitive or a group").is_some() => {
+                containments.push((file, child.clone(), name.clone()));
+            }
+            ItemKind::Bundle { name, child: Some(child), .. } if r.expect(file, child, &[SymbolKind::Primitive], "a primitive").is_some() => {
+                containments.push((file, child.clone(), name.clone()));
+            }
             ItemKind::Location { target, preferences, sets, .. } => {
                 if let Some(crate::syntax::ast::LocationTarget::Resource(rsc)) = target {
                     r.expect(file, rsc, CONSTRAINABLE, "a resource, template or tag");
@@ -249,7 +243,12 @@ pub(super) fn resolve(model: &mut Model) {
             }
             ItemKind::Tag { members, .. } => {
                 for m in members {
-                    r.expect(file, m, &[SymbolKind::Primitive, SymbolKind::Group, SymbolKind::Clone, SymbolKind::Promotable, SymbolKind::Bundle, SymbolKind::Template], "a resource");
+                    r.expect(
+                        file,
+                        m,
+                        &[SymbolKind::Primitive, SymbolKind::Group, SymbolKind::Clone, SymbolKind::Promotable, SymbolKind::Bundle, SymbolKind::Template],
+                        "a resource",
+                    );
                 }
             }
             ItemKind::FencingLevel { target, devices, .. } => {

@@ -86,44 +86,20 @@ pub enum CloneKind {
 pub enum Expr {
     And(Vec<Expr>, Span),
     Or(Vec<Expr>, Span),
-    Compare {
-        attr: Spanned,
-        op: Spanned,
-        ty: Option<Spanned>,
-        value: CompareValue,
-        span: Span,
-    },
-    Defined {
-        attr: Spanned,
-        negated: bool,
-        span: Span,
-    },
-    FailCount {
-        primitive: Spanned,
-        op: Option<Spanned>,
-        interval: Option<Value>,
-        cmp: Spanned,
-        value: Value,
-        span: Span,
-    },
+    Compare { attr: Spanned, op: Spanned, ty: Option<Spanned>, value: CompareValue, span: Span },
+    Defined { attr: Spanned, negated: bool, span: Span },
+    FailCount { primitive: Spanned, op: Option<Spanned>, interval: Option<Value>, cmp: Spanned, value: Value, span: Span },
     Date(DateExpr, Span),
     DateSpec(Vec<Assign>, Span),
     Resource(Spanned, Span),
-    Operation {
-        name: Spanned,
-        interval: Option<Value>,
-        span: Span,
-    },
+    Operation { name: Spanned, interval: Option<Value>, span: Span },
 }
 
 impl Expr {
     pub fn span(&self) -> Span {
         match self {
             Expr::And(_, s) | Expr::Or(_, s) | Expr::Date(_, s) | Expr::DateSpec(_, s) | Expr::Resource(_, s) => *s,
-            Expr::Compare { span, .. }
-            | Expr::Defined { span, .. }
-            | Expr::FailCount { span, .. }
-            | Expr::Operation { span, .. } => *span,
+            Expr::Compare { span, .. } | Expr::Defined { span, .. } | Expr::FailCount { span, .. } | Expr::Operation { span, .. } => *span,
         }
     }
 }
@@ -233,14 +209,56 @@ pub struct ActionDecl {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ItemKind {
-    Cluster { name: Option<Spanned>, props: Vec<Assign>, when: Vec<Expr>, entries: Vec<Assign> },
-    Defaults { kind: DefaultsKind, name: Option<Spanned>, props: Vec<Assign>, when: Vec<Expr>, entries: Vec<Assign> },
-    Node { name: Spanned, props: Vec<Assign>, body: Body },
-    Primitive { name: Spanned, source: PrimitiveSource, props: Vec<Assign>, body: Body },
-    Template { name: Spanned, agent: Spanned, props: Vec<Assign>, body: Body },
-    Group { name: Spanned, members: Vec<Spanned>, props: Vec<Assign>, body: Body },
-    Clone { kind: CloneKind, name: Spanned, child: Spanned, props: Vec<Assign>, body: Body },
-    Bundle { name: Spanned, child: Option<Spanned>, props: Vec<Assign>, parts: Vec<BundlePart>, body: Body },
+    Cluster {
+        name: Option<Spanned>,
+        props: Vec<Assign>,
+        when: Vec<Expr>,
+        entries: Vec<Assign>,
+    },
+    Defaults {
+        kind: DefaultsKind,
+        name: Option<Spanned>,
+        props: Vec<Assign>,
+        when: Vec<Expr>,
+        entries: Vec<Assign>,
+    },
+    Node {
+        name: Spanned,
+        props: Vec<Assign>,
+        body: Body,
+    },
+    Primitive {
+        name: Spanned,
+        source: PrimitiveSource,
+        props: Vec<Assign>,
+        body: Body,
+    },
+    Template {
+        name: Spanned,
+        agent: Spanned,
+        props: Vec<Assign>,
+        body: Body,
+    },
+    Group {
+        name: Spanned,
+        members: Vec<Spanned>,
+        props: Vec<Assign>,
+        body: Body,
+    },
+    Clone {
+        kind: CloneKind,
+        name: Spanned,
+        child: Spanned,
+        props: Vec<Assign>,
+        body: Body,
+    },
+    Bundle {
+        name: Spanned,
+        child: Option<Spanned>,
+        props: Vec<Assign>,
+        parts: Vec<BundlePart>,
+        body: Body,
+    },
     Location {
         name: Spanned,
         target: Option<LocationTarget>,
@@ -249,17 +267,63 @@ pub enum ItemKind {
         rules: Vec<LocationRule>,
         sets: Vec<ResourceSet>,
     },
-    Colocation { name: Spanned, pair: Option<(RscRef, RscRef)>, score: Option<Spanned>, props: Vec<Assign>, sets: Vec<ResourceSet> },
-    Order { name: Spanned, pair: Option<(RscRef, RscRef)>, props: Vec<Assign>, sets: Vec<ResourceSet> },
-    Ticket { name: Spanned, rsc: Option<RscRef>, ticket: Spanned, props: Vec<Assign>, sets: Vec<ResourceSet> },
-    Tag { name: Spanned, members: Vec<Spanned> },
-    Alert { name: Spanned, props: Vec<Assign>, body: Body, select: Option<Vec<SelectKind>>, recipients: Vec<Recipient> },
-    FencingLevel { target: FencingTarget, props: Vec<Assign>, devices: Vec<Spanned> },
-    AclRole { name: Spanned, props: Vec<Assign>, permissions: Vec<(Spanned, Vec<Assign>, Span)> },
-    AclTarget { group: bool, name: Spanned, props: Vec<Assign>, roles: Vec<Spanned> },
-    Agent { agent: Spanned, props: Vec<Assign>, params: Vec<ParamDecl>, actions: Vec<ActionDecl> },
+    Colocation {
+        name: Spanned,
+        pair: Option<(RscRef, RscRef)>,
+        score: Option<Spanned>,
+        props: Vec<Assign>,
+        sets: Vec<ResourceSet>,
+    },
+    Order {
+        name: Spanned,
+        pair: Option<(RscRef, RscRef)>,
+        props: Vec<Assign>,
+        sets: Vec<ResourceSet>,
+    },
+    Ticket {
+        name: Spanned,
+        rsc: Option<RscRef>,
+        ticket: Spanned,
+        props: Vec<Assign>,
+        sets: Vec<ResourceSet>,
+    },
+    Tag {
+        name: Spanned,
+        members: Vec<Spanned>,
+    },
+    Alert {
+        name: Spanned,
+        props: Vec<Assign>,
+        body: Body,
+        select: Option<Vec<SelectKind>>,
+        recipients: Vec<Recipient>,
+    },
+    FencingLevel {
+        target: FencingTarget,
+        props: Vec<Assign>,
+        devices: Vec<Spanned>,
+    },
+    AclRole {
+        name: Spanned,
+        props: Vec<Assign>,
+        permissions: Vec<(Spanned, Vec<Assign>, Span)>,
+    },
+    AclTarget {
+        group: bool,
+        name: Spanned,
+        props: Vec<Assign>,
+        roles: Vec<Spanned>,
+    },
+    Agent {
+        agent: Spanned,
+        props: Vec<Assign>,
+        params: Vec<ParamDecl>,
+        actions: Vec<ActionDecl>,
+    },
     /// Raw CIB XML for one configuration element (the escape hatch).
-    Xml { xml: Spanned },
+    Xml {
+        xml: Spanned,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

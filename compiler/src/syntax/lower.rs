@@ -314,11 +314,8 @@ impl Lower {
     fn primitive(&self, p: P<'_>) -> Option<ItemKind> {
         let (name, mut it) = self.keyword_and_name(p)?;
         let first = it.next()?;
-        let source = if first.as_rule() == Rule::kw_from {
-            PrimitiveSource::Template(self.spanned(&it.next()?))
-        } else {
-            PrimitiveSource::Agent(self.spanned(&first))
-        };
+        let source =
+            if first.as_rule() == Rule::kw_from { PrimitiveSource::Template(self.spanned(&it.next()?)) } else { PrimitiveSource::Agent(self.spanned(&first)) };
         let (props, body) = self.props_and_body(it);
         Some(ItemKind::Primitive { name, source, props, body })
     }
@@ -727,7 +724,8 @@ impl Lower {
                 let children: Vec<P<'_>> = meaningful(p.into_inner()).collect();
                 let is_or = children.iter().any(|x| x.as_rule() == Rule::kw_or);
                 let is_and = children.iter().any(|x| x.as_rule() == Rule::kw_and);
-                let mut parts: Vec<Expr> = children.into_iter().filter(|x| !matches!(x.as_rule(), Rule::kw_and | Rule::kw_or)).filter_map(|x| self.expr(x)).collect();
+                let mut parts: Vec<Expr> =
+                    children.into_iter().filter(|x| !matches!(x.as_rule(), Rule::kw_and | Rule::kw_or)).filter_map(|x| self.expr(x)).collect();
                 match (is_or, is_and) {
                     (true, _) => Some(Expr::Or(parts, span)),
                     (_, true) => Some(Expr::And(parts, span)),

@@ -118,8 +118,7 @@ fn parse_item(text: &str, chunk: &Chunk) -> Result<ast::Item, Diagnostic> {
     let Some(pair) = pairs.into_iter().next() else {
         return Err(Diagnostic::new(&codes::SYNTAX, chunk.span, "this item could not be read".to_string()));
     };
-    lower::lower_chunk(pair, base)
-        .ok_or_else(|| Diagnostic::new(&codes::SYNTAX, chunk.span, "this item could not be read".to_string()))
+    lower::lower_chunk(pair, base).ok_or_else(|| Diagnostic::new(&codes::SYNTAX, chunk.span, "this item could not be read".to_string()))
 }
 
 #[cfg(test)]
