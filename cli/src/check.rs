@@ -15,21 +15,5 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, format: Format, target:
             return 2;
         }
     };
-    let diagnostics = compiler.diagnostics();
-    match format {
-        Format::Json => report::emit(&report::json(&compiler, diagnostics)),
-        Format::Sarif => report::emit(&report::sarif(&compiler, diagnostics)),
-        Format::Human => {
-            if diagnostics.is_empty() {
-                eprintln!("no problems found in {} file(s)", files.len());
-            } else {
-                eprint!("{}", report::human(&compiler, diagnostics));
-            }
-        }
-    }
-    if report::errors(diagnostics) > 0 {
-        1
-    } else {
-        0
-    }
+    report::show(&compiler, format, &format!("no problems found in {} file(s)", files.len()))
 }

@@ -52,12 +52,5 @@ pub fn run(files: &[PathBuf], live: bool, agents: &AgentArgs, format: Format) ->
             return 2;
         }
     };
-    let diagnostics = compiler.diagnostics();
-    match format {
-        Format::Json => report::emit(&report::json(&compiler, diagnostics)),
-        Format::Sarif => report::emit(&report::sarif(&compiler, diagnostics)),
-        Format::Human if diagnostics.is_empty() => eprintln!("no problems found"),
-        Format::Human => eprint!("{}", report::human(&compiler, diagnostics)),
-    }
-    u8::from(report::errors(diagnostics) > 0)
+    report::show(&compiler, format, "no problems found")
 }

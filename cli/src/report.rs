@@ -74,6 +74,18 @@ pub fn human(compiler: &Compiler, diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// Shows diagnostics in the chosen format; the exit code is 1 when any is an error.
+pub fn show(compiler: &Compiler, format: crate::Format, clean: &str) -> u8 {
+    let diagnostics = compiler.diagnostics();
+    match format {
+        crate::Format::Json => emit(&json(compiler, diagnostics)),
+        crate::Format::Sarif => emit(&sarif(compiler, diagnostics)),
+        crate::Format::Human if diagnostics.is_empty() => eprintln!("{clean}"),
+        crate::Format::Human => eprint!("{}", human(compiler, diagnostics)),
+    }
+    u8::from(errors(diagnostics) > 0)
+}
+
 /// Writes to standard output; a closed pipe (`hapolicy ... | head`) is not an error worth a panic.
 pub fn emit(text: &str) {
     use std::io::Write;

@@ -150,29 +150,8 @@ impl<'a> Source<'a> {
     /// the first `{` outside strings and comments (headers hold no braces of their own).
     pub(crate) fn body_open(&self, start: u32, end: u32) -> Option<u32> {
         let text = self.text.get(start as usize..end as usize)?;
-        let mut in_string = false;
-        let mut in_comment = false;
-        let mut escaped = false;
-        for (i, c) in text.char_indices() {
-            if in_comment {
-                in_comment = c != '\n';
-            } else if in_string {
-                match (escaped, c) {
-                    (true, _) => escaped = false,
-                    (false, '\\') => escaped = true,
-                    (false, '"') => in_string = false,
-                    _ => {}
-                }
-            } else {
-                match c {
-                    '"' => in_string = true,
-                    '#' => in_comment = true,
-                    '{' => return u32::try_from(start as usize + i + 1).ok(),
-                    _ => {}
-                }
-            }
-        }
-        None
+        let (i, _) = crate::syntax::code_chars(text).find(|&(_, c)| c == '{')?;
+        u32::try_from(start as usize + i + 1).ok()
     }
 
     /// Where the keyword `keyword` before `pos` starts (only whitespace between them), or `pos`.

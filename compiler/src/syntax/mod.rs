@@ -59,16 +59,14 @@ pub fn parse(text: &str) -> ParsedFile {
 /// no recursive pass over the tree can exhaust the stack.
 pub const MAX_DEPTH: usize = 64;
 
-/// The offset of the first bracket beyond `MAX_DEPTH`, ignoring strings and comments.
-fn too_deep(source: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let mut escaped = false;
-    for (i, c) in source.char_indices() {
+/// The characters of policy text that are code: everything outside `"strings"` (including
+/// their quotes) and `# comments`, with their byte offsets.
+pub fn code_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let (mut in_string, mut in_comment, mut escaped) = (false, false, false);
+    text.char_indices().filter(move |&(_, c)| {
         if in_comment {
             in_comment = c != '\n';
-            continue;
+            return false;
         }
         if in_string {
             match (escaped, c) {
@@ -77,11 +75,22 @@ fn too_deep(source: &str) -> Option<usize> {
                 (false, '"') => in_string = false,
                 _ => {}
             }
-            continue;
+            return false;
         }
         match c {
             '"' => in_string = true,
             '#' => in_comment = true,
+            _ => return true,
+        }
+        false
+    })
+}
+
+/// The offset of the first bracket beyond `MAX_DEPTH`.
+fn too_deep(source: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in code_chars(source) {
+        match c {
             '(' | '[' | '{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
