@@ -68,7 +68,7 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
                 let mut d =
                     Diagnostic::new(&CODE_ACTION, op.name.span, format!("the agent of `{name}` does not advertise a `{action}` action")).in_file(info.file);
                 d = match did_you_mean(action, schema.actions.iter().map(|a| a.name.as_str())) {
-                    Some(s) if s != action => d.with_help(format!("did you mean `{s}`?")),
+                    Some(s) if s != action => d.with_suggestion(s),
                     _ => d.with_help(format!("its actions are: {}", schema.actions.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", "))),
                 };
                 out.push(d);

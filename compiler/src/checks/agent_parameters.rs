@@ -105,7 +105,7 @@ fn check_primitive(model: &Model, name: &str, schema: &AgentSchema, stonith: boo
                 )
                 .in_file(*file);
                 d = match did_you_mean(key, schema.params.iter().map(|p| p.name.as_str())) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    Some(s) => d.with_suggestion(s),
                     None => d.with_help(format!("its parameters are: {}", schema.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "))),
                 };
                 out.push(d);

@@ -44,7 +44,7 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
         let mut d = Diagnostic::new(&CODE, agent.span, format!("no metadata is known for `{}`, so its parameters and operations are not checked", agent.text))
             .in_file(*file);
         d = match did_you_mean(&agent.text, candidates) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            Some(s) => d.with_suggestion(s),
             None => d.with_help("check the name; for a custom agent, pass its metadata with `--agents FILE` or declare it with `agent ...`"),
         };
         out.push(d);

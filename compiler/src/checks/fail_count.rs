@@ -110,7 +110,7 @@ impl Ctx<'_> {
                         let mut d = Diagnostic::new(&codes::UNRESOLVED, primitive.span, format!("`{name}` is not declared; fail-count needs a primitive"))
                             .in_file(self.file);
                         if let Some(s) = did_you_mean(name, candidates) {
-                            d = d.with_help(format!("did you mean `{s}`?"));
+                            d = d.with_suggestion(s);
                         }
                         out.push(d);
                         return;

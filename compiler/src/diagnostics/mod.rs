@@ -54,6 +54,32 @@ pub struct Label {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct FileId(pub u32);
 
+/// How far a fix can be trusted: `--fix` applies only safe ones; editors offer both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// Keeps the meaning the author evidently wanted; applied by `--fix`.
+    Safe,
+    /// A guess (a did-you-mean spelling, a changed behaviour): offered, never applied unasked.
+    Unsafe,
+}
+
+/// Replace the text at `span` of `file` with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub file: FileId,
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// A fix for a diagnostic: a title for menus and the edits that make it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub title: String,
+    pub safety: Safety,
+    pub edits: Vec<Edit>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub code: &'static Code,
@@ -63,11 +89,12 @@ pub struct Diagnostic {
     pub span: Span,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
     pub fn new(code: &'static Code, span: Span, message: String) -> Diagnostic {
-        Diagnostic { code, severity: code.severity, message, file: FileId(0), span, labels: Vec::new(), help: None }
+        Diagnostic { code, severity: code.severity, message, file: FileId(0), span, labels: Vec::new(), help: None, fixes: Vec::new() }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -77,12 +104,28 @@ impl Diagnostic {
 
     pub fn in_file(mut self, file: FileId) -> Diagnostic {
         self.file = file;
+        for edit in self.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            edit.file = file;
+        }
         self
     }
 
     pub fn with_label(mut self, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
         self.labels.push(Label { file, span, message: message.into() });
         self
+    }
+
+    /// A fix replacing `span` (in this diagnostic's file) with `replacement`.
+    pub fn with_fix(mut self, title: impl Into<String>, safety: Safety, span: Span, replacement: impl Into<String>) -> Diagnostic {
+        let edit = Edit { file: self.file, span, replacement: replacement.into() };
+        self.fixes.push(Fix { title: title.into(), safety, edits: vec![edit] });
+        self
+    }
+
+    /// "did you mean `x`?" as help, and as an (unsafe) fix replacing this diagnostic's span.
+    pub fn with_suggestion(self, suggestion: &str) -> Diagnostic {
+        let span = self.span;
+        self.with_help(format!("did you mean `{suggestion}`?")).with_fix(format!("change to `{suggestion}`"), Safety::Unsafe, span, suggestion)
     }
 
     pub fn with_severity(mut self, severity: Severity) -> Diagnostic {

@@ -255,7 +255,7 @@ impl Checker<'_> {
                     }
                     if elsewhere.is_none() {
                         if let Some(s) = did_you_mean(key, table.iter().filter(|s| scopes.contains(&s.scope)).map(|s| s.name)) {
-                            d = d.with_help(format!("did you mean `{s}`?"));
+                            d = d.with_suggestion(s);
                         }
                     }
                     self.out.push(d);

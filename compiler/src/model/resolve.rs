@@ -125,7 +125,7 @@ impl Resolver<'_> {
                 let candidates = self.model.symbols.iter().filter(|(_, s)| accepted.contains(&s.kind)).map(|(n, _)| n.as_str());
                 let mut d = Diagnostic::new(&codes::UNRESOLVED, name.span, format!("`{}` is not declared; expected {what}", name.text)).in_file(file);
                 d = match did_you_mean(&name.text, candidates) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    Some(s) => d.with_suggestion(s),
                     None => d.with_help(format!("declare {what} named `{}`, or fix the name", name.text)),
                 };
                 self.diagnostics.push(d);
