@@ -11,6 +11,7 @@ mod explain;
 mod fmt;
 mod import;
 mod lint;
+mod lsp;
 mod output;
 mod report;
 
@@ -115,6 +116,15 @@ enum Command {
         #[command(subcommand)]
         command: AgentsCommand,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp {
+        /// Do not run the agents installed on this machine for their metadata.
+        #[arg(long)]
+        no_installed_agents: bool,
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Print the documentation of a diagnostic code (e.g. HP2001), or list every code.
     Explain {
         /// A code such as HP2001, or a name such as duplicate-operation; omit to list all.
@@ -163,6 +173,7 @@ fn main() -> ExitCode {
         Command::Check { files, agents, format, target } => check::run(&files, &agents, format, target.into()),
         Command::Agents { command: AgentsCommand::Import { specs, installed, output } } => agents::import(&specs, installed, output.as_deref()),
         Command::Explain { code } => explain::run(code.as_deref()),
+        Command::Lsp { no_installed_agents, stdio: _ } => lsp::run(no_installed_agents),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lint { files, live, agents, format } => lint::run(&files, live, &agents, format),
         Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),

@@ -1,6 +1,6 @@
 //! Agent schemas from the machine: the real installed agents, metadata files, the on-disk
 //! cache, and the built-in library kept in step with the installed agents.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "tests")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

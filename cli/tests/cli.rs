@@ -1,5 +1,5 @@
 //! The `hapolicy` binary as a user runs it: exit codes, atomic output, JSON diagnostics, explain.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "tests")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

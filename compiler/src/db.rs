@@ -163,6 +163,11 @@ pub fn project_cib(db: &dyn salsa::Database, project: Project) -> Option<String>
 }
 
 /// The facade the shells use: owns the database, applies changes, answers questions.
+///
+/// `snapshot` gives another handle on the same database for answering on another thread; when
+/// an input changes, queries running on snapshots are cancelled (they unwind with
+/// `salsa::Cancelled`, which `Compiler::catch` turns into an error value).
+#[derive(Clone)]
 pub struct Compiler {
     db: Database,
     project: Project,
@@ -233,6 +238,61 @@ impl Compiler {
         let id = FileId(u32::try_from(files.len() - 1).unwrap_or(u32::MAX));
         self.project.set_files(&mut self.db).to(files);
         id
+    }
+
+    /// Removes a file from the project (nothing happens if it is not there).
+    pub fn remove_file(&mut self, path: &str) {
+        let mut files = self.project.files(&self.db).clone();
+        let before = files.len();
+        files.retain(|f| f.path(&self.db) != path);
+        if files.len() != before {
+            self.project.set_files(&mut self.db).to(files);
+        }
+    }
+
+    /// The id of the file with this path.
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        let index = self.project.files(&self.db).iter().position(|f| f.path(&self.db) == path)?;
+        u32::try_from(index).ok().map(FileId)
+    }
+
+    /// A file's path and text.
+    pub fn file(&self, id: FileId) -> Option<(&str, &str)> {
+        let file = self.project.files(&self.db).get(id.0 as usize)?;
+        Some((file.path(&self.db).as_str(), file.text(&self.db).as_str()))
+    }
+
+    /// Another handle on the same database, for answering questions on another thread.
+    pub fn snapshot(&self) -> Compiler {
+        self.clone()
+    }
+
+    /// Runs `f`, turning salsa's cancellation (an input changed meanwhile) into `Err`.
+    pub fn catch<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Result<T, salsa::Cancelled> {
+        salsa::Cancelled::catch(f)
+    }
+
+    /// Whether metadata for this agent was already supplied (read or not).
+    pub fn has_agent_metadata(&self, name: &str) -> bool {
+        self.project.metadata(&self.db).iter().any(|m| m.name(&self.db) == name)
+    }
+
+    /// An agent's schema by `class:provider:type`: from the model (declarations, supplied
+    /// metadata, the library entries the policy uses), else from supplied metadata or the
+    /// library directly (for an agent the policy names only in text that does not parse yet).
+    pub fn agent_schema(&self, spec: &str) -> Option<AgentSchema> {
+        if let Some(known) = self.model().agents.get(spec) {
+            return Some(known.schema.clone());
+        }
+        for m in self.project.metadata(&self.db) {
+            if m.name(&self.db) == spec {
+                if let Ok(schema) = parse_agent_metadata(&self.db, *m) {
+                    return Some(schema.clone());
+                }
+            }
+        }
+        let library = self.project.library(&self.db).iter().find(|f| f.path(&self.db) == spec)?;
+        parse_file(&self.db, *library).items.iter().find_map(|item| model::agents::schema_from_declaration(&item.kind)).map(|(_, schema)| schema)
     }
 
     pub fn set_target(&mut self, target: Target) {

@@ -13,6 +13,7 @@ pub mod db;
 pub mod diagnostics;
 pub mod fast_hash;
 pub mod format;
+pub mod ide;
 pub mod import;
 pub mod model;
 pub mod span;

@@ -70,6 +70,46 @@ impl LineIndex {
     }
 }
 
+impl LineIndex {
+    /// The byte offset of a 0-based line and column, the column counted in UTF-16 code units
+    /// (`utf16`) or bytes; positions past a line's end clamp to it, past the text to its end.
+    pub fn offset(&self, text: &str, line: u32, column: u32, utf16: bool) -> usize {
+        let Some(&start) = self.starts.get(line as usize) else { return text.len() };
+        let end = self.starts.get(line as usize + 1).map_or(text.len(), |&next| next.saturating_sub(1));
+        let line_text = text.get(start..end).unwrap_or("");
+        let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
+        if !utf16 {
+            let mut col = (column as usize).min(line_text.len());
+            while !line_text.is_char_boundary(col) {
+                col -= 1;
+            }
+            return start + col;
+        }
+        let mut units = 0u32;
+        for (i, c) in line_text.char_indices() {
+            if units >= column {
+                return start + i;
+            }
+            units += u32::try_from(c.len_utf16()).unwrap_or(2);
+        }
+        start + line_text.len()
+    }
+
+    /// The 0-based line and column (UTF-16 units or bytes) of a byte offset.
+    pub fn position(&self, text: &str, offset: usize, utf16: bool) -> (u32, u32) {
+        if utf16 {
+            return self.line_utf16(text, offset);
+        }
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        (clamp_u32(line), clamp_u32(offset - start))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +122,10 @@ mod tests {
         let x = text.find('x').unwrap_or(0);
         assert_eq!(index.line_col(text, x), LineCol { line: 2, column: 4 });
         assert_eq!(index.line_utf16(text, x), (1, 3));
+        assert_eq!(index.offset(text, 1, 3, true), x);
+        assert_eq!(index.offset(text, 1, 5, false), x);
+        assert_eq!(index.position(text, x, false), (1, 5));
+        assert_eq!(index.offset(text, 9, 0, true), text.len());
+        assert_eq!(index.offset(text, 0, 99, true), 2);
     }
 }

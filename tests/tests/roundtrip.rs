@@ -1,7 +1,7 @@
 //! Any parameter value survives policy → CIB → policy → CIB byte for byte: quotes, `<`, `&`,
 //! `]]>`, tabs, newlines, non-ASCII, shell metacharacters. Values come from a fixed-seed generator,
 //! so a failure is reproducible.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "tests")]
 
 use hapolicy_compiler::cib::read_xml;
 use hapolicy_compiler::{import, Compiler, Target};

@@ -9,7 +9,7 @@ mod ids;
 mod read;
 mod write;
 
-pub use generate::{generate, Target};
+pub use generate::{fail_count_attributes, generate, Target};
 pub use read::{read_xml, XmlAttr, XmlElement, XmlError, XmlNode};
 pub use write::to_xml;
 

@@ -17,6 +17,7 @@ use crate::syntax::ast::{self, Item, ItemKind, Spanned};
 use crate::values;
 
 pub use props::{op_property, OpProperty, ON_FAIL_VALUES, ROLE_VALUES};
+pub(crate) use resolve::CONSTRAINABLE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SymbolKind {
