@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 use hapolicy_bench::generate;
 
 const USAGE: &str = "\
-usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--crm-verify-runs R] [--live] [--hapolicy PATH] [--keep]
+usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--crm-verify-runs R] [--live] [--lsp [--lsp-edits E]] [--hapolicy PATH] [--keep]
+       hapolicy-bench --only-lsp [--sizes N[,N...]] [--lsp-edits E]
        hapolicy-bench --print-policy N
 
   --sizes            numbers of primitives to generate (default 1000,10000)
@@ -27,6 +28,9 @@ usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--crm-verify-runs R] [--liv
   --crm-verify-runs  runs of crm_verify (default: --runs)
   --live           give crm_verify a status with every node online: it then schedules the whole
                    cluster (hours at 10000 primitives) instead of checking the CIB as built
+  --lsp              also measure the language server: edit-to-diagnostics and completion latency
+  --only-lsp         measure only the language server
+  --lsp-edits        edits and completion requests per size (default 20; medians are reported)
   --hapolicy         the hapolicy binary (default: `hapolicy` next to this binary)
   --keep             keep the temporary directory with the policies and CIBs
   --print-policy     print the generated policy with N primitives and exit";
@@ -39,10 +43,24 @@ struct Options {
     hapolicy: Option<PathBuf>,
     keep: bool,
     print_policy: Option<usize>,
+    lsp: bool,
+    only_lsp: bool,
+    lsp_edits: usize,
 }
 
 fn parse_args() -> Result<Options, String> {
-    let mut opts = Options { sizes: vec![1000, 10000], runs: 3, verify_runs: None, live: false, hapolicy: None, keep: false, print_policy: None };
+    let mut opts = Options {
+        sizes: vec![1000, 10000],
+        runs: 3,
+        verify_runs: None,
+        live: false,
+        hapolicy: None,
+        keep: false,
+        print_policy: None,
+        lsp: false,
+        only_lsp: false,
+        lsp_edits: 20,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -81,6 +99,18 @@ fn parse_args() -> Result<Options, String> {
             "--hapolicy" => opts.hapolicy = Some(PathBuf::from(value("--hapolicy")?)),
             "--keep" => opts.keep = true,
             "--live" => opts.live = true,
+            "--lsp" => opts.lsp = true,
+            "--only-lsp" => {
+                opts.lsp = true;
+                opts.only_lsp = true;
+            }
+            "--lsp-edits" => {
+                let v = value("--lsp-edits")?;
+                opts.lsp_edits = v.parse().map_err(|e| format!("--lsp-edits: `{v}`: {e}"))?;
+                if opts.lsp_edits == 0 {
+                    return Err("--lsp-edits must be at least 1".into());
+                }
+            }
             "--print-policy" => {
                 let v = value("--print-policy")?;
                 opts.print_policy = Some(v.parse().map_err(|e| format!("--print-policy: `{v}`: {e}"))?);
@@ -371,6 +401,9 @@ fn run(opts: &Options) -> Result<(), String> {
         return Err(format!("hapolicy binary not found at {}; build it with `cargo build --release -p hapolicy` or pass --hapolicy PATH", hapolicy.display()));
     }
     let hapolicy = std::fs::canonicalize(&hapolicy).unwrap_or(hapolicy);
+    if opts.only_lsp {
+        return lsp_table(opts, &hapolicy);
+    }
     let crm_verify = find_program("crm_verify").ok_or(
         "crm_verify not found (looked in PATH, /usr/sbin, /sbin, /usr/local/sbin); \
          install Pacemaker's command-line tools (e.g. the pacemaker-cli or pacemaker-cli-utils package) to run this benchmark",
@@ -431,6 +464,31 @@ fn run(opts: &Options) -> Result<(), String> {
     let rows = result?;
     print_table(&rows);
     schema_loading(opts, time.as_deref(), &hapolicy)?;
+    if opts.lsp {
+        lsp_table(opts, &hapolicy)?;
+    }
+    Ok(())
+}
+
+/// The language server's latency per size (medians over `--lsp-edits` samples).
+fn lsp_table(opts: &Options, hapolicy: &Path) -> Result<(), String> {
+    println!();
+    println!("Language server (`hapolicy lsp`, over stdio), medians of {} samples:", opts.lsp_edits);
+    println!();
+    println!("| primitives | open → diagnostics | edit → diagnostics | completion | completion items |");
+    println!("|-----------:|-------------------:|-------------------:|-----------:|-----------------:|");
+    for &size in &opts.sizes {
+        eprintln!("[{size}] hapolicy lsp ...");
+        let latency = hapolicy_bench::lsp::measure(hapolicy, &generate::policy(size), opts.lsp_edits)?;
+        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+        println!(
+            "| {size} | {} | {} | {} | {} |",
+            ms(latency.open),
+            ms(hapolicy_bench::lsp::median(&latency.edits)),
+            ms(hapolicy_bench::lsp::median(&latency.completions)),
+            latency.completion_items
+        );
+    }
     Ok(())
 }
 

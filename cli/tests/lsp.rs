@@ -3,10 +3,43 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
 
-mod support;
-
+use hapolicy_lsp::client::{self, Client};
 use serde_json::{json, Value};
-use support::lsp_client::{position_of, Client};
+
+/// A client speaking to `hapolicy lsp` (without installed agents: the built-in library answers).
+struct Editor(Client);
+
+impl Editor {
+    fn start(root: Option<&std::path::Path>, utf8: bool) -> Editor {
+        Editor(Client::start(std::path::Path::new(env!("CARGO_BIN_EXE_hapolicy")), &["lsp", "--no-installed-agents"], root, utf8).unwrap())
+    }
+    fn notify(&mut self, method: &str, params: Value) {
+        self.0.notify(method, params).unwrap();
+    }
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.0.request(method, params).unwrap()
+    }
+    fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        self.0.request_raw(method, params).unwrap()
+    }
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        self.0.diagnostics(uri, version).unwrap()
+    }
+    fn open(&mut self, uri: &str, text: &str) {
+        self.0.open(uri, text).unwrap();
+    }
+    fn change(&mut self, uri: &str, version: i64, start: (u32, u32), end: (u32, u32), text: &str) {
+        self.0.change(uri, version, start, end, text).unwrap();
+    }
+    fn shutdown(self) {
+        self.0.shutdown().unwrap();
+    }
+}
+
+/// The position of the first `needle` in `text`, plus `extra` characters.
+fn position_of(text: &str, needle: &str, extra: usize) -> (u32, u32) {
+    client::position(text, text.find(needle).unwrap_or_else(|| panic!("`{needle}` is not in the text")) + extra)
+}
 
 fn workspace() -> std::path::PathBuf {
     let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/lsp/workspace");
@@ -68,7 +101,7 @@ fn an_editor_session() {
     let uri = format!("file://{}", main_path.display());
     let shared_uri = format!("file://{}", dir.join("shared.hapolicy").display());
     let text = std::fs::read_to_string(&main_path).unwrap();
-    let mut client = Client::start(Some(&dir), false);
+    let mut client = Editor::start(Some(&dir), false);
 
     // Opening a clean file publishes no problem, although `db` is declared in the other file.
     client.open(&uri, &text);
@@ -183,7 +216,7 @@ fn an_editor_session() {
 
 #[test]
 fn positions_count_bytes_when_the_client_offers_utf8() {
-    let mut client = Client::start(None, true);
+    let mut client = Editor::start(None, true);
     let uri = "untitled:accents.hapolicy";
     // `é` is two bytes and one UTF-16 unit: the column of the error after it tells which the
     // server counts.
@@ -201,7 +234,7 @@ fn positions_count_bytes_when_the_client_offers_utf8() {
 #[test]
 fn survives_broken_edits() {
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
-    let mut client = Client::start(None, false);
+    let mut client = Editor::start(None, false);
     let uri = "untitled:fuzz.hapolicy";
     client.open(uri, "");
     client.diagnostics(uri, 1);

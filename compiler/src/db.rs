@@ -35,6 +35,9 @@ pub struct AgentMetadata {
 pub struct Project {
     #[returns(ref)]
     pub files: Vec<SourceFile>,
+    /// Parse item by item, reusing the items whose text did not change (for editors, where
+    /// one edit changes one item); otherwise parse whole files, on two threads when large.
+    pub per_item_parsing: bool,
     pub target: Target,
     /// Supplied agent metadata, in order of precedence.
     #[returns(ref)]
@@ -56,11 +59,48 @@ impl salsa::Database for Database {}
 /// Parses one file (re-run only when that file's text changes). A CIB (a `.xml` file) is read
 /// through the importer, so lint runs the same model and checks, with spans in the XML.
 #[salsa::tracked(returns(ref))]
-pub fn parse_file(db: &dyn salsa::Database, file: SourceFile) -> ParsedFile {
+pub fn parse_file(db: &dyn salsa::Database, file: SourceFile, per_item: bool) -> ParsedFile {
     if is_cib(file.path(db), file.text(db)) {
         return import_file(file.text(db));
     }
-    syntax::parse(file.text(db))
+    if !per_item {
+        return syntax::parse(file.text(db));
+    }
+    let text = file.text(db);
+    let chunks = syntax::chunks(text);
+    let mut parsed = ParsedFile { items: Vec::with_capacity(chunks.len()), errors: Vec::new() };
+    for chunk in chunks {
+        let source = text.get(chunk.span.range()).unwrap_or("");
+        let start = chunk.span.start;
+        match parse_item_text(db, ItemText::new(db, source.to_string(), chunk.starts_with_keyword)) {
+            Ok(item) if start == 0 => parsed.items.push(std::sync::Arc::clone(item)),
+            Ok(item) => {
+                let mut moved = item.as_ref().clone();
+                syntax::Shift::shift(&mut moved, start);
+                parsed.items.push(std::sync::Arc::new(moved));
+            }
+            Err(error) => {
+                let mut moved = error.clone();
+                syntax::Shift::shift(&mut moved, start);
+                parsed.errors.push(moved);
+            }
+        }
+    }
+    parsed
+}
+
+/// The text of one item, wherever it stands: equal texts are one value, parsed once.
+#[salsa::interned(debug)]
+pub struct ItemText<'db> {
+    #[returns(ref)]
+    pub text: String,
+    pub starts_with_keyword: bool,
+}
+
+/// One item parsed from its own text (spans from 0).
+#[salsa::tracked(returns(ref))]
+fn parse_item_text<'db>(db: &'db dyn salsa::Database, item: ItemText<'db>) -> Result<std::sync::Arc<syntax::ast::Item>, Diagnostic> {
+    syntax::parse_chunk(item.text(db), *item.starts_with_keyword(db)).map(std::sync::Arc::new)
 }
 
 /// Whether a file is CIB XML rather than a policy.
@@ -94,7 +134,7 @@ pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::syn
     let wanted: std::collections::HashSet<String> = project
         .files(db)
         .iter()
-        .flat_map(|f| parse_file(db, *f).items.iter())
+        .flat_map(|f| parse_file(db, *f, *project.per_item_parsing(db)).items.iter())
         .filter_map(|item| match &item.kind {
             syntax::ast::ItemKind::Primitive { source: syntax::ast::PrimitiveSource::Agent(a), .. } | syntax::ast::ItemKind::Template { agent: a, .. } => {
                 model::Agent::parse(&a.text).ok().map(|agent| agent.spec())
@@ -102,7 +142,7 @@ pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::syn
             _ => None,
         })
         .collect();
-    project.library(db).iter().filter(|f| wanted.contains(f.path(db))).flat_map(|f| parse_file(db, *f).items.iter().cloned()).collect()
+    project.library(db).iter().filter(|f| wanted.contains(f.path(db))).flat_map(|f| parse_file(db, *f, false).items.iter().cloned()).collect()
 }
 
 /// The resolved model of the whole project.
@@ -110,7 +150,7 @@ pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::syn
 pub fn project_model(db: &dyn salsa::Database, project: Project) -> Model {
     let files = project.files(db);
     let parsed: Vec<(FileId, &ParsedFile)> =
-        files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), parse_file(db, *f))).collect();
+        files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), parse_file(db, *f, *project.per_item_parsing(db)))).collect();
     let items: Vec<(FileId, &[std::sync::Arc<syntax::ast::Item>])> = parsed.iter().map(|(id, p)| (*id, p.items.as_slice())).collect();
     let metadata: Vec<(String, String, AgentSchema)> = project
         .metadata(db)
@@ -128,7 +168,7 @@ pub fn project_diagnostics(db: &dyn salsa::Database, project: Project) -> Vec<Di
     let mut all = Vec::new();
     for (i, file) in project.files(db).iter().enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-        all.extend(parse_file(db, *file).errors.iter().cloned().map(|d| d.in_file(id)));
+        all.extend(parse_file(db, *file, *project.per_item_parsing(db)).errors.iter().cloned().map(|d| d.in_file(id)));
     }
     let model = project_model(db, project);
     all.extend(model.diagnostics.iter().cloned());
@@ -194,7 +234,7 @@ impl Compiler {
                 library.push(SourceFile::new(&db, name.to_string(), source.to_string()));
             }
         }
-        let project = Project::new(&db, Vec::new(), target, Vec::new(), library);
+        let project = Project::new(&db, Vec::new(), false, target, Vec::new(), library);
         Compiler { db, project }
     }
 
@@ -292,7 +332,14 @@ impl Compiler {
             }
         }
         let library = self.project.library(&self.db).iter().find(|f| f.path(&self.db) == spec)?;
-        parse_file(&self.db, *library).items.iter().find_map(|item| model::agents::schema_from_declaration(&item.kind)).map(|(_, schema)| schema)
+        parse_file(&self.db, *library, false).items.iter().find_map(|item| model::agents::schema_from_declaration(&item.kind)).map(|(_, schema)| schema)
+    }
+
+    /// Parses item by item from now on, reusing unchanged items after an edit (for editors).
+    pub fn set_per_item_parsing(&mut self, on: bool) {
+        if *self.project.per_item_parsing(&self.db) != on {
+            self.project.set_per_item_parsing(&mut self.db).to(on);
+        }
     }
 
     pub fn set_target(&mut self, target: Target) {
@@ -321,7 +368,7 @@ impl Compiler {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, reason = "tests")]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
     use std::sync::{Arc, Mutex};
 
     use super::*;
@@ -355,5 +402,33 @@ mod tests {
         log.lock().unwrap().clear();
         assert!(compiler.cib().is_some());
         assert!(log.lock().unwrap().is_empty(), "nothing re-runs without a change");
+    }
+
+    #[test]
+    fn editing_one_item_reparses_only_that_item() {
+        let (mut compiler, log) = recording_compiler();
+        compiler.set_per_item_parsing(true);
+        let items: Vec<String> = (0..50).map(|i| format!("primitive p{i}: ocf:heartbeat:Dummy {{\n  fake = \"{i}\"\n}}\n")).collect();
+        let text = format!("cluster {{ stonith-enabled = false }}\n{}", items.concat());
+        compiler.set_file("a.hapolicy", text.clone());
+        assert!(compiler.diagnostics().is_empty());
+        let item_parses = |log: &Arc<Mutex<Vec<String>>>| log.lock().unwrap().iter().filter(|k| k.starts_with("parse_item_text")).count();
+        assert_eq!(item_parses(&log), 51);
+        log.lock().unwrap().clear();
+
+        // One character of p20 changes (which moves every later item): only p20 is parsed again,
+        // and the diagnostics point at the moved items correctly.
+        let edited = text.replace("fake = \"20\"", "fake = \"20\" bogus");
+        compiler.set_file("a.hapolicy", edited.clone());
+        let diagnostics = compiler.diagnostics();
+        assert_eq!(item_parses(&log), 1, "{:?}", log.lock().unwrap());
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let at = diagnostics[0].span.start as usize;
+        assert_eq!(edited.get(at..at + 5), Some("bogus"));
+
+        // Names still resolve to the right places after the shift.
+        let model = compiler.model();
+        let p40 = model.symbol("p40").unwrap();
+        assert_eq!(edited.get(p40.span.range()), Some("p40"));
     }
 }

@@ -7,6 +7,7 @@
 //! must not analyse policies itself, and it never writes files: every edit goes back to the
 //! editor as a `TextEdit`.
 
+pub mod client;
 mod convert;
 mod server;
 

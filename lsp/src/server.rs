@@ -67,7 +67,10 @@ pub struct Backend {
 
 impl Backend {
     pub fn new(client: Client, options: Options) -> Backend {
-        let state = State { compiler: Compiler::default(), versions: HashMap::new(), published: HashSet::new(), agents_looked_up: HashSet::new(), utf8: false };
+        let mut compiler = Compiler::default();
+        // One edit changes one item: reparse only that one.
+        compiler.set_per_item_parsing(true);
+        let state = State { compiler, versions: HashMap::new(), published: HashSet::new(), agents_looked_up: HashSet::new(), utf8: false };
         Backend { client, state: Arc::new(Mutex::new(state)), options }
     }
 

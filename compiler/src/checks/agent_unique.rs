@@ -25,42 +25,48 @@ primitive ip2: ocf:heartbeat:IPaddr2 { ip = "192.0.2.10" }   # error: same `ip` 
 
 pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
     // (agent, parameter or group, value(s)) → the first primitive that used it.
-    let mut seen: HashMap<(String, String, Vec<String>), String> = HashMap::new();
+    let mut seen: HashMap<(&str, &str, Vec<&str>), &str> = HashMap::new();
+    // Each agent's unique groups (a group of one for a plain `unique` parameter), sorted.
+    let mut groups_of: HashMap<&str, Vec<(&str, Vec<&str>)>> = HashMap::new();
     let mut names: Vec<&String> = model.primitives.keys().filter(|n| model.kind_of(n) == Some(SymbolKind::Primitive)).collect();
     names.sort_by_key(|n| model.symbol(n).map(|s| (s.file, s.span.start)));
     for name in names {
-        let Some(known) = model.agent_of(name) else { continue };
-        let Some(agent) = model.primitives.get(name).and_then(|p| p.agent.as_ref()).map(crate::model::Agent::spec) else { continue };
-        let params = model.params_of(name);
-        let value_of = |param: &str| params.iter().find(|(_, a)| a.key.text == param).map(|(f, a)| (*f, a));
-        let mut groups: HashMap<&str, Vec<&str>> = HashMap::new();
-        for p in &known.schema.params {
-            if let Some(group) = &p.unique_group {
-                groups.entry(group.as_str()).or_default().push(p.name.as_str());
-            } else if p.unique {
-                groups.entry(p.name.as_str()).or_default().push(p.name.as_str());
+        let Some(agent) = model.primitives.get(name).and_then(|p| p.agent.as_ref()) else { continue };
+        let Some(known) = model.agents.get(agent.spec_str()) else { continue };
+        let groups = groups_of.entry(agent.spec_str()).or_insert_with(|| {
+            let mut groups: HashMap<&str, Vec<&str>> = HashMap::new();
+            for p in &known.schema.params {
+                if let Some(group) = &p.unique_group {
+                    groups.entry(group.as_str()).or_default().push(p.name.as_str());
+                } else if p.unique {
+                    groups.entry(p.name.as_str()).or_default().push(p.name.as_str());
+                }
             }
+            let mut sorted: Vec<_> = groups.into_iter().collect();
+            sorted.sort();
+            sorted
+        });
+        if groups.is_empty() {
+            continue;
         }
-        let mut keys: Vec<_> = groups.into_iter().collect();
-        keys.sort();
-        for (group, members) in keys {
-            let found: Vec<_> = members.iter().filter_map(|m| value_of(m)).collect();
-            let Some((file, first)) = found.first() else { continue };
-            let values: Vec<String> = members.iter().map(|m| value_of(m).map(|(_, a)| a.value.text.clone()).unwrap_or_default()).collect();
-            let key = (agent.clone(), group.to_string(), values);
-            match seen.get(&key) {
+        let params = model.params_of(name);
+        let value_of = |param: &str| params.iter().find(|(_, a)| a.key.text == param).map(|(f, a)| (*f, *a));
+        for (group, members) in groups.iter() {
+            let Some((file, first)) = members.iter().find_map(|m| value_of(m)) else { continue };
+            let values: Vec<&str> = members.iter().map(|m| value_of(m).map_or("", |(_, a)| a.value.text.as_str())).collect();
+            match seen.get(&(agent.spec_str(), *group, values.clone())) {
                 Some(other) => {
                     let what = if members.len() > 1 { format!("the combination of {}", members.join(", ")) } else { format!("`{group}`") };
                     let mut d =
                         Diagnostic::new(&CODE, first.value.span, format!("`{name}` has the same {what} as `{other}`; the agent requires it to be unique"))
-                            .in_file(*file);
+                            .in_file(file);
                     if let Some(sym) = model.symbol(other) {
                         d = d.with_label(sym.file, sym.span, "the other resource");
                     }
                     out.push(d.with_help("give each resource its own value"));
                 }
                 None => {
-                    seen.insert(key, name.clone());
+                    seen.insert((agent.spec_str(), *group, values), name.as_str());
                 }
             }
         }

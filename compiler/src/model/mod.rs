@@ -78,27 +78,35 @@ pub struct Agent {
     pub class: String,
     pub provider: Option<String>,
     pub kind: String,
+    /// `class:provider:type` (or `class:type`), kept because every check looks agents up by it.
+    spec: String,
 }
 
 impl Agent {
     pub fn parse(text: &str) -> Result<Agent, String> {
         let parts: Vec<&str> = text.split(':').collect();
         const CLASSES: &[&str] = &["ocf", "lsb", "systemd", "service", "stonith", "upstart", "nagios"];
-        let agent = match parts.as_slice() {
+        let mut agent = match parts.as_slice() {
             ["heartbeat" | "pacemaker", kind] => {
                 return Err(format!("`{text}` lacks its class: OCF agents are written `ocf:{}:{kind}`", parts.first().copied().unwrap_or("heartbeat")))
             }
             ["ocf", provider, kind] if !provider.is_empty() && !kind.is_empty() => {
-                Agent { class: "ocf".into(), provider: Some((*provider).into()), kind: (*kind).into() }
+                Agent { class: "ocf".into(), provider: Some((*provider).into()), kind: (*kind).into(), spec: String::new() }
             }
             ["ocf", ..] => return Err(format!("`{text}`: OCF agents are written `ocf:provider:type`, such as `ocf:heartbeat:IPaddr2`")),
-            [class, kind] if CLASSES.contains(class) && !kind.is_empty() => Agent { class: (*class).into(), provider: None, kind: (*kind).into() },
+            [class, kind] if CLASSES.contains(class) && !kind.is_empty() => {
+                Agent { class: (*class).into(), provider: None, kind: (*kind).into(), spec: String::new() }
+            }
             // systemd units may contain colons in instance names
             ["systemd" | "service", rest @ ..] if !rest.is_empty() => {
-                Agent { class: parts.first().copied().unwrap_or("systemd").into(), provider: None, kind: rest.join(":") }
+                Agent { class: parts.first().copied().unwrap_or("systemd").into(), provider: None, kind: rest.join(":"), spec: String::new() }
             }
             [class, ..] if !CLASSES.contains(class) => return Err(format!("`{class}` is not a resource class; use one of {}", CLASSES.join(", "))),
             _ => return Err(format!("`{text}` is not an agent; write `class:provider:type` for OCF or `class:type` otherwise")),
+        };
+        agent.spec = match &agent.provider {
+            Some(p) => format!("{}:{p}:{}", agent.class, agent.kind),
+            None => format!("{}:{}", agent.class, agent.kind),
         };
         Ok(agent)
     }
@@ -113,10 +121,12 @@ impl Agent {
 
     /// `class:provider:type` or `class:type`, as written in a primitive.
     pub fn spec(&self) -> String {
-        match &self.provider {
-            Some(p) => format!("{}:{p}:{}", self.class, self.kind),
-            None => format!("{}:{}", self.class, self.kind),
-        }
+        self.spec.clone()
+    }
+
+    /// The same, borrowed.
+    pub fn spec_str(&self) -> &str {
+        &self.spec
     }
 
     pub fn is_remote(&self) -> bool {
@@ -188,7 +198,7 @@ impl Model {
     /// The schema of a primitive's agent (through its template), when known.
     pub fn agent_of(&self, primitive: &str) -> Option<&agents::KnownAgent> {
         let agent = self.primitives.get(primitive)?.agent.as_ref()?;
-        self.agents.get(&agent.spec())
+        self.agents.get(agent.spec_str())
     }
 
     /// A primitive's parameters as written: its own (every `params` set and bare assignment),

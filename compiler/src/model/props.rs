@@ -137,7 +137,7 @@ impl Checker<'_> {
     }
 
     /// Checks one value against a type; returns whether it is valid.
-    fn value(&mut self, what: &str, value: &crate::syntax::ast::Value, ty: PropType) -> bool {
+    fn value(&mut self, what: std::fmt::Arguments<'_>, value: &crate::syntax::ast::Value, ty: PropType) -> bool {
         let text = value.text.as_str();
         let result: Result<(), (&'static crate::diagnostics::Code, String, Option<String>)> = match ty {
             PropType::Interval => values::parse_duration(text).map(|_| ()).map_err(|e| (&codes::INVALID_DURATION, format!("{what}: {e}"), None)),
@@ -201,7 +201,7 @@ impl Checker<'_> {
             seen.push(key);
             match allowed.iter().find(|(n, _)| *n == key) {
                 Some((_, ty)) => {
-                    self.value(&format!("`{key}`"), &p.value, *ty);
+                    self.value(format_args!("`{key}`"), &p.value, *ty);
                 }
                 None => {
                     let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
@@ -279,7 +279,7 @@ impl Checker<'_> {
         if matches!(ty, PropType::Score) && ["red", "yellow", "green"].contains(&entry.value.text.to_ascii_lowercase().as_str()) {
             return;
         }
-        self.value(&format!("`{}`", spec.name), &entry.value, ty);
+        self.value(format_args!("`{}`", spec.name), &entry.value, ty);
     }
 
     fn attr_set(&mut self, set: &AttrSet) {
@@ -316,17 +316,17 @@ impl Checker<'_> {
                     self.error(&codes::INVALID_VALUE, value.span, format!("`{}` is not a fail count; write a whole number or `inf`", value.text), None);
                 }
                 if let Some(i) = interval {
-                    self.value("the fail-count interval", i, PropType::Interval);
+                    self.value(format_args!("the fail-count interval"), i, PropType::Interval);
                 }
             }
             Expr::Date(date, _) => match date {
                 crate::syntax::ast::DateExpr::Gt(v) | crate::syntax::ast::DateExpr::Lt(v) => {
-                    self.value("the date", v, PropType::Date);
+                    self.value(format_args!("the date"), v, PropType::Date);
                 }
                 crate::syntax::ast::DateExpr::InRange { start, end, duration } => {
-                    self.value("the start date", start, PropType::Date);
+                    self.value(format_args!("the start date"), start, PropType::Date);
                     if let Some(e) = end {
-                        self.value("the end date", e, PropType::Date);
+                        self.value(format_args!("the end date"), e, PropType::Date);
                     }
                     if let Some(d) = duration {
                         if !d.text.starts_with('P') || values::parse_duration(&d.text).is_err() {
@@ -360,7 +360,7 @@ impl Checker<'_> {
                 }
             }
             Expr::Operation { interval: Some(i), .. } => {
-                self.value("the operation interval", i, PropType::Interval);
+                self.value(format_args!("the operation interval"), i, PropType::Interval);
             }
             Expr::Operation { .. } | Expr::Defined { .. } => {}
         }
@@ -394,7 +394,7 @@ impl Checker<'_> {
                 self.error(&codes::UNKNOWN_PROPERTY, p.key.span, format!("`{key}` is not an operation property"), Some(help));
                 continue;
             };
-            let ok = self.value(&format!("`{key}`"), &p.value, prop.ty);
+            let ok = self.value(format_args!("`{key}`"), &p.value, prop.ty);
             match key {
                 "interval" => {
                     info.interval_span = Some(p.value.span);

@@ -80,29 +80,30 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
             }
         }
         continued = line.trim_end().ends_with('\\');
-        // Track brackets and strings on this line.
-        let mut chars = line.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        // Track brackets and strings on this line. Bytes, not chars: every character that
+        // matters is ASCII, and UTF-8 continuation bytes never equal one.
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            i += 1;
             if in_string {
-                match c {
-                    '\\' => {
-                        chars.next();
-                    }
-                    '"' => in_string = false,
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => in_string = false,
                     _ => {}
                 }
                 continue;
             }
-            match c {
-                '"' => in_string = true,
-                '#' => break,
-                '<' if line.get(i..).is_some_and(|rest| rest.starts_with("<<<")) => {
+            match b {
+                b'"' => in_string = true,
+                b'#' => break,
+                b'<' if bytes.get(i - 1..i + 2) == Some(b"<<<") => {
                     // The block may close on the same line.
-                    in_raw = !line.get(i + 3..).is_some_and(|rest| rest.contains(">>>"));
+                    in_raw = !line.get(i + 2..).is_some_and(|rest| rest.contains(">>>"));
                     break;
                 }
-                '{' | '[' | '(' => depth += 1,
-                '}' | ']' | ')' => depth -= 1,
+                b'{' | b'[' | b'(' => depth += 1,
+                b'}' | b']' | b')' => depth -= 1,
                 _ => {}
             }
         }

@@ -8,6 +8,7 @@ pub mod ast;
 mod chunk;
 mod errors;
 mod lower;
+mod shift;
 
 use hapolicy_grammar::pest::Parser;
 use hapolicy_grammar::{HapolicyParser, Rule};
@@ -15,6 +16,7 @@ use hapolicy_grammar::{HapolicyParser, Rule};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::span::Span;
 pub use chunk::{chunks, Chunk, ITEM_KEYWORDS};
+pub use shift::Shift;
 
 /// The result of parsing one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +104,12 @@ fn too_deep(source: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Parses one item's text on its own, as if it started the file (spans from 0); `Shift` moves
+/// the result to where the text really is.
+pub fn parse_chunk(source: &str, starts_with_keyword: bool) -> Result<ast::Item, Diagnostic> {
+    parse_item(source, &Chunk { span: Span::new(0, source.len()), starts_with_keyword })
 }
 
 fn parse_item(text: &str, chunk: &Chunk) -> Result<ast::Item, Diagnostic> {

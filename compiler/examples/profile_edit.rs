@@ -1,0 +1,31 @@
+//! Times one-character edits of a large policy through the compiler database, as the language
+//! server makes them: `cargo run --release -p hapolicy-compiler --example profile_edit -- POLICY
+//! [per-item]`. Under `valgrind --tool=callgrind --collect-atstart=no
+//! --toggle-collect='profile_edit::edit_once'` it counts the instructions of the edits alone.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "a measuring tool")]
+use std::time::Instant;
+
+#[inline(never)]
+fn edit_once(c: &mut hapolicy_compiler::Compiler, text: String) -> usize {
+    c.set_file("a.hapolicy", text);
+    c.diagnostics().len()
+}
+
+fn main() {
+    let path = std::env::args().nth(1).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut c = hapolicy_compiler::Compiler::default();
+    c.set_per_item_parsing(std::env::args().nth(2).is_some());
+    c.set_file("a.hapolicy", text.clone());
+    let t = Instant::now();
+    let n = c.diagnostics().len();
+    println!("first diagnostics: {n} in {:?}", t.elapsed());
+    let at = text.find("timeout=60s").unwrap() + 9;
+    for k in 0..4 {
+        let mut t2 = text.clone();
+        t2.replace_range(at..=at, if k % 2 == 0 { "1" } else { "0" });
+        let t = Instant::now();
+        let n = edit_once(&mut c, t2);
+        println!("edit: {:?} ({n})", t.elapsed());
+    }
+}

@@ -1,0 +1,298 @@
+//! Moving a syntax tree (or a diagnostic) to another place in its file: an item parsed once
+//! from its own text is reused wherever that text ends up after an edit elsewhere.
+
+use super::ast::*;
+use crate::diagnostics::Diagnostic;
+use crate::span::Span;
+
+/// Adds `by` bytes to every span.
+pub trait Shift {
+    fn shift(&mut self, by: u32);
+}
+
+impl Shift for Span {
+    fn shift(&mut self, by: u32) {
+        self.start = self.start.saturating_add(by);
+        self.end = self.end.saturating_add(by);
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift(&mut self, by: u32) {
+        self.iter_mut().for_each(|x| x.shift(by));
+    }
+}
+
+impl<T: Shift> Shift for Option<T> {
+    fn shift(&mut self, by: u32) {
+        if let Some(x) = self {
+            x.shift(by);
+        }
+    }
+}
+
+impl<A: Shift, B: Shift> Shift for (A, B) {
+    fn shift(&mut self, by: u32) {
+        self.0.shift(by);
+        self.1.shift(by);
+    }
+}
+
+impl<A: Shift, B: Shift, C: Shift> Shift for (A, B, C) {
+    fn shift(&mut self, by: u32) {
+        self.0.shift(by);
+        self.1.shift(by);
+        self.2.shift(by);
+    }
+}
+
+/// Implements `Shift` for a struct by shifting the listed fields.
+macro_rules! shift_fields {
+    ($($ty:ty => $($field:ident),+;)+) => {
+        $(impl Shift for $ty {
+            fn shift(&mut self, by: u32) {
+                $(self.$field.shift(by);)+
+            }
+        })+
+    };
+}
+
+shift_fields! {
+    Spanned => span;
+    Value => span;
+    Assign => key, value;
+    AttrSet => name, reference, props, when, entries, span;
+    Op => name, props, params, sets, span;
+    Body => assigns, sets, ops;
+    LocationRule => props, score, expr, span;
+    NodePreference => node, score, span;
+    ResourceSet => name, members, props, span;
+    RscRef => qualifier, name;
+    Recipient => name, props, body, span;
+    SelectKind => kind, attributes;
+    BundlePart => keyword, name, props, span;
+    ParamDecl => name, ty, options, flags, props, span;
+    ActionDecl => name, props, span;
+    Item => kind, span;
+}
+
+impl Shift for PrimitiveSource {
+    fn shift(&mut self, by: u32) {
+        match self {
+            PrimitiveSource::Agent(s) | PrimitiveSource::Template(s) => s.shift(by),
+        }
+    }
+}
+
+impl Shift for Expr {
+    fn shift(&mut self, by: u32) {
+        match self {
+            Expr::And(children, span) | Expr::Or(children, span) => {
+                children.shift(by);
+                span.shift(by);
+            }
+            Expr::Compare { attr, op, ty, value, span } => {
+                attr.shift(by);
+                op.shift(by);
+                ty.shift(by);
+                value.shift(by);
+                span.shift(by);
+            }
+            Expr::Defined { attr, span, .. } => {
+                attr.shift(by);
+                span.shift(by);
+            }
+            Expr::FailCount { primitive, op, interval, cmp, value, span } => {
+                primitive.shift(by);
+                op.shift(by);
+                interval.shift(by);
+                cmp.shift(by);
+                value.shift(by);
+                span.shift(by);
+            }
+            Expr::Date(date, span) => {
+                date.shift(by);
+                span.shift(by);
+            }
+            Expr::DateSpec(fields, span) => {
+                fields.shift(by);
+                span.shift(by);
+            }
+            Expr::Resource(name, span) => {
+                name.shift(by);
+                span.shift(by);
+            }
+            Expr::Operation { name, interval, span } => {
+                name.shift(by);
+                interval.shift(by);
+                span.shift(by);
+            }
+        }
+    }
+}
+
+impl Shift for CompareValue {
+    fn shift(&mut self, by: u32) {
+        match self {
+            CompareValue::Literal(v) => v.shift(by),
+            CompareValue::Param(s) | CompareValue::Meta(s) => s.shift(by),
+        }
+    }
+}
+
+impl Shift for DateExpr {
+    fn shift(&mut self, by: u32) {
+        match self {
+            DateExpr::Gt(v) | DateExpr::Lt(v) => v.shift(by),
+            DateExpr::InRange { start, end, duration } => {
+                start.shift(by);
+                end.shift(by);
+                duration.shift(by);
+            }
+        }
+    }
+}
+
+impl Shift for LocationTarget {
+    fn shift(&mut self, by: u32) {
+        match self {
+            LocationTarget::Resource(s) => s.shift(by),
+            LocationTarget::Pattern(v) => v.shift(by),
+        }
+    }
+}
+
+impl Shift for FencingTarget {
+    fn shift(&mut self, by: u32) {
+        match self {
+            FencingTarget::Node(s) => s.shift(by),
+            FencingTarget::Pattern(v) => v.shift(by),
+            FencingTarget::Attribute(s, v) => {
+                s.shift(by);
+                v.shift(by);
+            }
+        }
+    }
+}
+
+impl Shift for ItemKind {
+    fn shift(&mut self, by: u32) {
+        match self {
+            ItemKind::Cluster { name, props, when, entries } | ItemKind::Defaults { name, props, when, entries, .. } => {
+                name.shift(by);
+                props.shift(by);
+                when.shift(by);
+                entries.shift(by);
+            }
+            ItemKind::Node { name, props, body } => {
+                name.shift(by);
+                props.shift(by);
+                body.shift(by);
+            }
+            ItemKind::Primitive { name, source, props, body } => {
+                name.shift(by);
+                source.shift(by);
+                props.shift(by);
+                body.shift(by);
+            }
+            ItemKind::Template { name, agent, props, body } => {
+                name.shift(by);
+                agent.shift(by);
+                props.shift(by);
+                body.shift(by);
+            }
+            ItemKind::Group { name, members, props, body } => {
+                name.shift(by);
+                members.shift(by);
+                props.shift(by);
+                body.shift(by);
+            }
+            ItemKind::Clone { name, child, props, body, .. } => {
+                name.shift(by);
+                child.shift(by);
+                props.shift(by);
+                body.shift(by);
+            }
+            ItemKind::Bundle { name, child, props, parts, body } => {
+                name.shift(by);
+                child.shift(by);
+                props.shift(by);
+                parts.shift(by);
+                body.shift(by);
+            }
+            ItemKind::Location { name, target, props, preferences, rules, sets } => {
+                name.shift(by);
+                target.shift(by);
+                props.shift(by);
+                preferences.shift(by);
+                rules.shift(by);
+                sets.shift(by);
+            }
+            ItemKind::Colocation { name, pair, score, props, sets } => {
+                name.shift(by);
+                pair.shift(by);
+                score.shift(by);
+                props.shift(by);
+                sets.shift(by);
+            }
+            ItemKind::Order { name, pair, props, sets } => {
+                name.shift(by);
+                pair.shift(by);
+                props.shift(by);
+                sets.shift(by);
+            }
+            ItemKind::Ticket { name, rsc, ticket, props, sets } => {
+                name.shift(by);
+                rsc.shift(by);
+                ticket.shift(by);
+                props.shift(by);
+                sets.shift(by);
+            }
+            ItemKind::Tag { name, members } => {
+                name.shift(by);
+                members.shift(by);
+            }
+            ItemKind::Alert { name, props, body, select, recipients } => {
+                name.shift(by);
+                props.shift(by);
+                body.shift(by);
+                select.shift(by);
+                recipients.shift(by);
+            }
+            ItemKind::FencingLevel { target, props, devices } => {
+                target.shift(by);
+                props.shift(by);
+                devices.shift(by);
+            }
+            ItemKind::AclRole { name, props, permissions } => {
+                name.shift(by);
+                props.shift(by);
+                permissions.shift(by);
+            }
+            ItemKind::AclTarget { name, props, roles, .. } => {
+                name.shift(by);
+                props.shift(by);
+                roles.shift(by);
+            }
+            ItemKind::Agent { agent, props, params, actions } => {
+                agent.shift(by);
+                props.shift(by);
+                params.shift(by);
+                actions.shift(by);
+            }
+            ItemKind::Xml { xml } => xml.shift(by),
+        }
+    }
+}
+
+impl Shift for Diagnostic {
+    fn shift(&mut self, by: u32) {
+        self.span.shift(by);
+        for label in &mut self.labels {
+            label.span.shift(by);
+        }
+        for edit in self.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()) {
+            edit.span.shift(by);
+        }
+    }
+}
