@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, installing what it needs first: Pacemaker's real tools
 # (crm_verify, crm_simulate, its RelaxNG schemas, its daemons' option metadata), the real
-# resource and fence agents, and xmllint.
+# resource and fence agents, xmllint, and Neovim (a real editor for the language server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,7 @@ command -v crm_verify >/dev/null 2>&1 || need+=(pacemaker-cli-utils)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 [ -x /usr/sbin/fence_ipmilan ] || need+=(fence-agents)
 [ -x /usr/lib/pacemaker/pacemaker-schedulerd ] || need+=(pacemaker)
+command -v nvim >/dev/null 2>&1 || need+=(neovim)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""

@@ -208,7 +208,7 @@ fn describe_param(schema: Option<&AgentSchema>, param: &ParamSchema) -> String {
     if !flags.is_empty() {
         let _ = write!(text, " ({})", flags.join(", "));
     }
-    if let Some(default) = &param.default {
+    if let Some(default) = param.default.as_ref().filter(|d| !d.is_empty()) {
         let _ = write!(text, "\n\nDefault: `{default}`");
     }
     if !param.replaced_with.is_empty() {
