@@ -54,7 +54,9 @@ impl Completion {
 pub fn completions(model: &Model, text: &str, offset: usize, schema_of: &dyn Fn(&str) -> Option<AgentSchema>) -> Vec<Completion> {
     let offset = offset.min(text.len());
     let Some(before) = text.get(..offset) else { return Vec::new() };
-    let item_start = chunks(before).last().filter(|c| c.starts_with_keyword).map_or(before.len(), |c| c.span.start as usize);
+    // The item being typed: the last chunk before the cursor (a half-typed keyword is a chunk
+    // that does not start with one).
+    let item_start = chunks(before).last().map_or(before.len(), |c| c.span.start as usize);
     let head = before.get(item_start..).unwrap_or("");
     let context = Context::read(head);
     let candidates = context.candidates(model, schema_of);
@@ -129,7 +131,13 @@ impl Context {
             args.pop();
             Some(args)
         });
-        Context { header: header_text.split_whitespace().map(str::to_string).collect(), blocks, statement, partial, in_brackets: brackets > 0, fail_count_args }
+        // At the start of a new line outside any block, bracket or continued line: a new item.
+        let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+        let before_partial_on_line = head.get(line_start..head.len().saturating_sub(partial.len())).unwrap_or("");
+        let continued = head.get(..line_start).is_some_and(|h| h.trim_end_matches('\n').ends_with('\\'));
+        let new_item = blocks.is_empty() && brackets <= 0 && parens.is_empty() && line_start > 0 && before_partial_on_line.is_empty() && !continued;
+        let header = if new_item { Vec::new() } else { header_text.split_whitespace().map(str::to_string).collect() };
+        Context { header, blocks, statement, partial, in_brackets: brackets > 0, fail_count_args }
     }
 
     fn keyword(&self) -> &str {
@@ -215,6 +223,7 @@ impl Context {
                 (1, _, "cluster") => option_values(CLUSTER_OPTIONS, key, &[Scope::Cluster]),
                 (_, "meta", _) | (1, _, "rsc-defaults" | "group" | "clone" | "promotable" | "bundle") => option_values(RESOURCE_META, key, meta_scopes),
                 _ if words.first() == Some(&"op") => option_values(OP_PROPERTIES, key, &[Scope::Operation]),
+                _ if words.first() == Some(&"meta") => option_values(RESOURCE_META, key, meta_scopes),
                 _ => schema.as_ref().map(|s| param_values(s, key)).unwrap_or_default(),
             };
         }
