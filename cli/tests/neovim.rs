@@ -2,7 +2,7 @@
 //! `hapolicy lsp` (tests/fixtures/neovim/attach.lua), opens a broken policy; the diagnostics and
 //! a hover must arrive through the editor.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, reason = "tests")]
 
 use std::path::Path;
 use std::process::Command;
