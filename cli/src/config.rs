@@ -118,7 +118,7 @@ pub fn levels_for(files: &[PathBuf], args: &crate::LevelArgs) -> Result<LintLeve
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, reason = "tests")]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
     use super::*;
 
     #[test]

@@ -647,6 +647,10 @@ pub(super) fn check_items(model: &mut Model) {
             }
             ItemKind::Colocation { props, sets, score, pair, name } => {
                 c.props("colocation constraint", props, COLOCATION_PROPS);
+                // `with Master db`: the legacy role names get the same warning (and fix) as anywhere.
+                for role in pair.iter().flat_map(|(a, b)| [&a.qualifier, &b.qualifier]).flatten().filter(|q| LEGACY_ROLES.contains(&q.text.as_str())) {
+                    c.value("the role", &crate::syntax::ast::Value { text: role.text.clone(), quoted: false, span: role.span }, PropType::Role);
+                }
                 if let Some(score) = score {
                     if let Err(e) = values::parse_score(&score.text) {
                         c.error(&codes::INVALID_SCORE, score.span, e, None);
