@@ -163,3 +163,39 @@ fn a_resource_condition_without_provider_never_matches_in_pacemaker_2() {
     let stopped = summary(&simulate(&cib(&dir, &with), &[], None));
     assert!(!stopped.contains("Start"), "the defaults apply, web stays stopped:\n{stopped}");
 }
+
+#[test]
+fn an_ignored_stop_failure_starts_the_resource_elsewhere_while_a_blocked_one_does_not() {
+    let policy = |stop: &str, defaults: &str| {
+        format!(
+            "cluster {{ stonith-enabled = false }}\n{defaults}node n1\nnode n2\nprimitive web: ocf:heartbeat:Dummy {{\n  op monitor interval=10s\n  {stop}\n}}\nlocation web-prefers-n1: web prefers n1 = 100\n"
+        )
+    };
+    // n1 goes into standby and web's stop there fails; then the next transition runs.
+    let after_failed_stop = |name: &str, policy: &str| {
+        let dir = scratch(name);
+        let running = dir.join("running.xml");
+        simulate(&cib(&dir, policy), &[], Some(&running));
+        let status = Command::new(require_tool("crm_attribute"))
+            .env("CIB_file", &running)
+            .args(["-N", "n1", "-n", "standby", "-v", "on"])
+            .status()
+            .expect("crm_attribute runs");
+        assert!(status.success());
+        let failed = dir.join("failed.xml");
+        simulate(&running, &["-F", "web_stop_0@n1=1"], Some(&failed));
+        summary(&simulate(&failed, &[], None))
+    };
+    for (name, policy) in [
+        ("stop-ignore", policy("op stop timeout=20s on-fail=ignore", "")),
+        ("stop-ignore-defaults", policy("op stop timeout=20s", "op-defaults { on-fail = ignore }\n")),
+    ] {
+        assert!(codes(&policy).contains(&"HP2306"), "{name}");
+        let next = after_failed_stop(name, &policy);
+        assert!(next.contains("Start      web     (    n2 )"), "{name}: web starts on n2 although its stop on n1 failed:\n{next}");
+    }
+    let blocked = policy("op stop timeout=20s", "");
+    assert!(!codes(&blocked).contains(&"HP2306"));
+    let next = after_failed_stop("stop-block", &blocked);
+    assert!(!next.contains("n2"), "without fencing the default blocks web on n1:\n{next}");
+}

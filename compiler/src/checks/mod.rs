@@ -30,6 +30,7 @@ mod role_without_promotable;
 mod rsc_expression_provider;
 mod self_order;
 mod set_score_tie;
+mod stop_failure_ignored;
 mod threshold_never_applies;
 
 /// Every check, in the order they run.
@@ -60,6 +61,7 @@ const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     fail_count_above_threshold::check,
     fail_count_fatal::check,
     rsc_expression_provider::check,
+    stop_failure_ignored::check,
 ];
 
 /// The codes the checks report.
@@ -101,6 +103,7 @@ pub static CODES: &[&Code] = &[
     &fail_count_above_threshold::CODE,
     &fail_count_fatal::CODE,
     &rsc_expression_provider::CODE,
+    &stop_failure_ignored::CODE,
 ];
 
 /// Runs every check over the model.
