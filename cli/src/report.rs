@@ -95,6 +95,10 @@ pub fn fix(compiler: &mut Compiler, paths: &[(FileId, std::path::PathBuf)], leve
     let ids: Vec<FileId> = paths.iter().map(|(id, _)| *id).collect();
     let results = fixes::fix_files(compiler, &ids, levels, fix.fix_unsafe);
     let mut ok = true;
+    if results.iter().all(|r| r.applied.is_empty() && r.undone.is_none()) {
+        let kind = if fix.fix_unsafe { "fixes" } else { "safe fixes" };
+        eprintln!("no {kind} to apply");
+    }
     for result in results {
         let Some((_, path)) = paths.iter().find(|(id, _)| *id == result.file) else { continue };
         if let Some(why) = &result.undone {

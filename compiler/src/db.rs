@@ -135,9 +135,9 @@ pub fn project_diagnostics(db: &dyn salsa::Database, project: Project) -> Vec<Di
     all.extend(crate::checks::run(model, *project.target(db)));
     all.sort_by(|a, b| (a.file, a.span.start, a.code.code).cmp(&(b.file, b.span.start, b.code.code)));
     all.dedup();
-    let files = project.files(db);
+    let cib_files: Vec<bool> = project.files(db).iter().map(|f| is_cib(f.path(db), f.text(db))).collect();
     for d in &mut all {
-        if files.get(d.file.0 as usize).is_some_and(|f| is_cib(f.path(db), f.text(db))) {
+        if cib_files.get(d.file.0 as usize).copied().unwrap_or(false) {
             crate::diagnostics::fixes::judge_for_cib(d);
         }
     }
