@@ -122,33 +122,9 @@ pub fn installed_metadata(agent: &str) -> Option<Result<(String, String), String
     })
 }
 
-/// Agent metadata paths from the project's `hapolicy.conf`: the nearest one in the directory of
-/// the first input file or above it. Lines are `agents = PATH` (relative to the file); `#` starts
-/// a comment.
+/// Agent metadata paths from the project's `hapolicy.conf` (`agents = PATH` lines; see `config`).
 pub fn configured_paths(first_input: Option<&Path>) -> Result<Vec<PathBuf>, String> {
-    let start = first_input.and_then(|p| std::fs::canonicalize(p).ok()).and_then(|p| p.parent().map(Path::to_path_buf));
-    let Some(mut dir) = start.or_else(|| std::env::current_dir().ok()) else { return Ok(Vec::new()) };
-    loop {
-        let config = dir.join("hapolicy.conf");
-        if config.is_file() {
-            let text = std::fs::read_to_string(&config).map_err(|e| format!("cannot read {}: {e}", config.display()))?;
-            let mut paths = Vec::new();
-            for (n, line) in text.lines().enumerate() {
-                let line = line.split('#').next().unwrap_or("").trim();
-                if line.is_empty() {
-                    continue;
-                }
-                match line.split_once('=') {
-                    Some((key, value)) if key.trim() == "agents" => paths.push(dir.join(value.trim().trim_matches('"'))),
-                    _ => return Err(format!("{}:{}: expected `agents = PATH`", config.display(), n + 1)),
-                }
-            }
-            return Ok(paths);
-        }
-        if !dir.pop() {
-            return Ok(Vec::new());
-        }
-    }
+    crate::config::load(first_input).map(|c| c.agents)
 }
 
 /// Supplies metadata to the compiler: files the admin named first (their stem is the agent name,

@@ -1,4 +1,5 @@
-//! `hapolicy explain CODE`: the documentation of a diagnostic code.
+//! `hapolicy explain CODE`: the documentation of a diagnostic code, found by its code (`HP2016`)
+//! or its name (`role-needs-promotable`), in any case.
 
 use hapolicy_compiler::diagnostics::codes;
 
@@ -15,7 +16,8 @@ pub fn run(code: Option<&str>) -> u8 {
                 0
             }
             None => {
-                eprintln!("error: unknown code `{query}`; run `hapolicy explain` to list every code");
+                let hint = codes::suggest(query).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+                eprintln!("error: unknown code `{query}`{hint}; run `hapolicy explain` to list every code");
                 2
             }
         },

@@ -6,11 +6,15 @@ use std::process::Command;
 
 use hapolicy_compiler::{Compiler, Target};
 
-use crate::{report, AgentArgs, Format};
+use hapolicy_compiler::diagnostics::FileId;
 
-/// Reads the CIBs: files, `-` for standard input, or the live cluster's CIB.
-fn load(files: &[PathBuf], live: bool, agents: &AgentArgs) -> Result<Compiler, String> {
+use crate::{report, AgentArgs, FixArgs, Format, LevelArgs};
+
+/// Reads the CIBs: files, `-` for standard input, or the live cluster's CIB. Also returns the
+/// files on disk (the only ones `--fix` may rewrite) with their ids in the compiler.
+fn load(files: &[PathBuf], live: bool, agents: &AgentArgs) -> Result<(Compiler, Vec<(FileId, PathBuf)>), String> {
     let mut compiler = Compiler::new(Target::Pacemaker2);
+    let mut on_disk = Vec::new();
     for path in files {
         if path.as_os_str() == "-" {
             let mut text = String::new();
@@ -23,7 +27,7 @@ fn load(files: &[PathBuf], live: bool, agents: &AgentArgs) -> Result<Compiler, S
                 // Whatever its name, a file given to lint is read as XML.
                 name.push_str(" (xml)");
             }
-            compiler.set_file(&name, text);
+            on_disk.push((compiler.set_file(&name, text), path.clone()));
         }
     }
     if live {
@@ -36,21 +40,36 @@ fn load(files: &[PathBuf], live: bool, agents: &AgentArgs) -> Result<Compiler, S
     let mut paths = agents.paths.clone();
     paths.extend(crate::agents::configured_paths(files.first().map(PathBuf::as_path).filter(|p| p.as_os_str() != "-"))?);
     crate::agents::supply(&mut compiler, &paths, !agents.no_installed_agents)?;
-    Ok(compiler)
+    Ok((compiler, on_disk))
 }
 
-pub fn run(files: &[PathBuf], live: bool, agents: &AgentArgs, format: Format) -> u8 {
+pub fn run(files: &[PathBuf], live: bool, agents: &AgentArgs, levels: &LevelArgs, fix: FixArgs, format: Format) -> u8 {
     if files.is_empty() && !live {
         eprintln!("error: name CIB files to lint, `-` for standard input, or --live");
         return 2;
     }
-    // The process ends right after: freeing the database item by item is wasted time.
-    let compiler = match load(files, live, agents) {
-        Ok(c) => std::mem::ManuallyDrop::new(c),
+    let levels = match crate::config::levels_for(files, levels) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
-    report::show(&compiler, format, "no problems found")
+    // The process ends right after: freeing the database item by item is wasted time.
+    let (mut compiler, on_disk) = match load(files, live, agents) {
+        Ok((c, on_disk)) => (std::mem::ManuallyDrop::new(c), on_disk),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    if fix.fix || fix.fix_unsafe {
+        if on_disk.len() < files.len() || live {
+            eprintln!("note: --fix rewrites CIB files only; standard input and the live CIB are left as they are");
+        }
+        if !report::fix(&mut compiler, &on_disk, &levels, fix) {
+            return 2;
+        }
+    }
+    report::show_leveled(&compiler, &levels, format, "no problems found")
 }

@@ -7,6 +7,7 @@
 mod agents;
 mod build;
 mod check;
+mod config;
 mod explain;
 mod fmt;
 mod import;
@@ -63,6 +64,8 @@ enum Command {
         files: Vec<std::path::PathBuf>,
         #[command(flatten)]
         agents: AgentArgs,
+        #[command(flatten)]
+        levels: LevelArgs,
         /// Where to write the CIB; nothing is written when the policy has errors.
         #[arg(short, long)]
         output: Option<std::path::PathBuf>,
@@ -76,6 +79,10 @@ enum Command {
         files: Vec<std::path::PathBuf>,
         #[command(flatten)]
         agents: AgentArgs,
+        #[command(flatten)]
+        levels: LevelArgs,
+        #[command(flatten)]
+        fix: FixArgs,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[arg(long, value_enum, default_value_t)]
@@ -98,6 +105,10 @@ enum Command {
         live: bool,
         #[command(flatten)]
         agents: AgentArgs,
+        #[command(flatten)]
+        levels: LevelArgs,
+        #[command(flatten)]
+        fix: FixArgs,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -145,6 +156,31 @@ pub struct AgentArgs {
     pub no_installed_agents: bool,
 }
 
+/// Lint levels for this run; they override the `[lints]` section of `hapolicy.conf`.
+#[derive(clap::Args, Default)]
+pub struct LevelArgs {
+    /// Report CODE (`HP2016` or `role-needs-promotable`) as an error; `--deny warnings` makes every warning an error.
+    #[arg(long, value_name = "CODE")]
+    pub deny: Vec<String>,
+    /// Report CODE as a warning.
+    #[arg(long, value_name = "CODE")]
+    pub warn: Vec<String>,
+    /// Do not report CODE (syntax errors cannot be allowed).
+    #[arg(long, value_name = "CODE")]
+    pub allow: Vec<String>,
+}
+
+/// Applying the fixes diagnostics carry.
+#[derive(clap::Args, Default, Clone, Copy)]
+pub struct FixArgs {
+    /// Apply every safe fix to the files (rewritten atomically), then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply unsafe fixes too (did-you-mean guesses, changes of behaviour); implies --fix. Review the diff.
+    #[arg(long)]
+    pub fix_unsafe: bool,
+}
+
 #[derive(Subcommand)]
 enum AgentsCommand {
     /// Turn agent metadata into `agent` declarations (the form of the built-in library).
@@ -169,13 +205,13 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Build { files, agents, output, target } => build::run(&files, &agents, output.as_deref(), target.into()),
-        Command::Check { files, agents, format, target } => check::run(&files, &agents, format, target.into()),
+        Command::Build { files, agents, levels, output, target } => build::run(&files, &agents, &levels, output.as_deref(), target.into()),
+        Command::Check { files, agents, levels, fix, format, target } => check::run(&files, &agents, &levels, fix, format, target.into()),
         Command::Agents { command: AgentsCommand::Import { specs, installed, output } } => agents::import(&specs, installed, output.as_deref()),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Lsp { no_installed_agents, stdio: _ } => lsp::run(no_installed_agents),
         Command::Fmt { files, check } => fmt::run(&files, check),
-        Command::Lint { files, live, agents, format } => lint::run(&files, live, &agents, format),
+        Command::Lint { files, live, agents, levels, fix, format } => lint::run(&files, live, &agents, &levels, fix, format),
         Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),
     };
     ExitCode::from(code)

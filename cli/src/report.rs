@@ -3,7 +3,8 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use hapolicy_compiler::diagnostics::{render_json, FileText};
+use hapolicy_compiler::diagnostics::levels::LintLevels;
+use hapolicy_compiler::diagnostics::{fixes, render_json, FileId, FileText, Safety};
 use hapolicy_compiler::{Compiler, Diagnostic, Severity, Target};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
@@ -52,6 +53,12 @@ pub fn human(compiler: &Compiler, diagnostics: &[Diagnostic]) -> String {
         }
         let mut report = MietteDiagnostic::new(d.message.clone()).with_code(d.code.code).with_severity(miette_severity(d.severity)).with_labels(labels);
         let mut help = d.help.clone().unwrap_or_default();
+        if let Some(fix) = d.fixes.iter().find(|f| f.safety == Safety::Safe) {
+            if !help.is_empty() {
+                help.push('\n');
+            }
+            help.push_str(&format!("--fix: {}", fix.title));
+        }
         for label in d.labels.iter().filter(|l| l.file != d.file) {
             if let Some((other, other_text)) = files.get(label.file.0 as usize) {
                 let pos = hapolicy_compiler::span::LineIndex::new(other_text).line_col(other_text, label.span.start as usize);
@@ -69,14 +76,54 @@ pub fn human(compiler: &Compiler, diagnostics: &[Diagnostic]) -> String {
     let errors = errors(diagnostics);
     let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
     if errors + warnings > 0 {
-        out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+        let fixable = diagnostics.iter().filter(|d| d.fixes.iter().any(|f| f.safety == Safety::Safe)).count();
+        let fixable = if fixable > 0 { format!(", {fixable} fixable with --fix") } else { String::new() };
+        out.push_str(&format!("{errors} error(s), {warnings} warning(s){fixable}\n"));
     }
     out
 }
 
-/// Shows diagnostics in the chosen format; the exit code is 1 when any is an error.
-pub fn show(compiler: &Compiler, format: crate::Format, clean: &str) -> u8 {
-    let diagnostics = compiler.diagnostics();
+/// Shows the diagnostics as the run's lint levels report them.
+pub fn show_leveled(compiler: &Compiler, levels: &LintLevels, format: crate::Format, clean: &str) -> u8 {
+    show_diagnostics(compiler, &levels.apply(compiler.diagnostics()), format, clean)
+}
+
+/// `--fix`: applies the fixes to the named files of the compiler, writes the changed files
+/// atomically (to the paths given, which may differ from the compiler's names for them) and
+/// says on stderr what was fixed. Returns false when a file could not be written.
+pub fn fix(compiler: &mut Compiler, paths: &[(FileId, std::path::PathBuf)], levels: &LintLevels, fix: crate::FixArgs) -> bool {
+    let ids: Vec<FileId> = paths.iter().map(|(id, _)| *id).collect();
+    let results = fixes::fix_files(compiler, &ids, levels, fix.fix_unsafe);
+    let mut ok = true;
+    if results.iter().all(|r| r.applied.is_empty() && r.undone.is_none()) {
+        let kind = if fix.fix_unsafe { "fixes" } else { "safe fixes" };
+        eprintln!("no {kind} to apply");
+    }
+    for result in results {
+        let Some((_, path)) = paths.iter().find(|(id, _)| *id == result.file) else { continue };
+        if let Some(why) = &result.undone {
+            eprintln!("error: {}: {why}", path.display());
+            ok = false;
+            continue;
+        }
+        if !result.changed() {
+            continue;
+        }
+        if let Err(e) = crate::output::write_atomically(path, &result.fixed) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            ok = false;
+            continue;
+        }
+        eprintln!("fixed {} problem(s) in {}:", result.applied.len(), path.display());
+        for applied in &result.applied {
+            let unsafe_note = if applied.safety == Safety::Unsafe { " (unsafe)" } else { "" };
+            eprintln!("  {} {}: {}{unsafe_note}", applied.code.code, applied.code.name, applied.title);
+        }
+    }
+    ok
+}
+
+fn show_diagnostics(compiler: &Compiler, diagnostics: &[Diagnostic], format: crate::Format, clean: &str) -> u8 {
     match format {
         crate::Format::Json => emit(&json(compiler, diagnostics)),
         crate::Format::Sarif => emit(&sarif(compiler, diagnostics)),

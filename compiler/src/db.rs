@@ -175,6 +175,12 @@ pub fn project_diagnostics(db: &dyn salsa::Database, project: Project) -> Vec<Di
     all.extend(crate::checks::run(model, *project.target(db)));
     all.sort_by(|a, b| (a.file, a.span.start, a.code.code).cmp(&(b.file, b.span.start, b.code.code)));
     all.dedup();
+    let cib_files: Vec<bool> = project.files(db).iter().map(|f| is_cib(f.path(db), f.text(db))).collect();
+    for d in &mut all {
+        if cib_files.get(d.file.0 as usize).copied().unwrap_or(false) {
+            crate::diagnostics::fixes::judge_for_cib(d);
+        }
+    }
     all
 }
 
@@ -363,6 +369,12 @@ impl Compiler {
 
     pub fn cib(&self) -> Option<&str> {
         project_cib(&self.db, self.project).as_deref()
+    }
+
+    /// The CIB even though checks report errors: for a run whose lint levels lowered every
+    /// error to a warning (only Pacemaker-rule checks can be lowered; see `diagnostics::levels`).
+    pub fn cib_despite_check_errors(&self) -> String {
+        cib::to_xml(&cib::generate(self.model(), *self.project.target(&self.db)))
     }
 }
 

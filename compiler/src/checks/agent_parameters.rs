@@ -125,7 +125,15 @@ fn check_primitive(model: &Model, name: &str, schema: &AgentSchema, stonith: boo
                     } else {
                         format!("use `{}` instead", param.replaced_with.join("` or `"))
                     };
-                    out.push(Diagnostic::new(&CODE_DEPRECATED, assign.key.span, format!("the agent has deprecated `{key}`")).in_file(*file).with_help(help));
+                    let mut d = Diagnostic::new(&CODE_DEPRECATED, assign.key.span, format!("the agent has deprecated `{key}`")).in_file(*file).with_help(help);
+                    // Unsafe: the agent installed on the cluster may be older than this metadata
+                    // and not know the new name, and nothing promises the new one reads values alike.
+                    if let [new] = param.replaced_with.as_slice() {
+                        if !params.iter().any(|(_, a)| a.key.text == *new) {
+                            d = d.with_fix(format!("rename to `{new}`"), crate::diagnostics::Safety::Unsafe, assign.key.span, new.clone());
+                        }
+                    }
+                    out.push(d);
                 }
             }
         }

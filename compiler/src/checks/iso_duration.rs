@@ -46,7 +46,14 @@ fn check_value(what: &str, value: &Value, timeout: bool, file: crate::diagnostic
     } else {
         return;
     };
-    out.push(Diagnostic::new(&CODE, value.span, message).in_file(file).with_help(format!("write `{written}`")));
+    // hapolicy compiles the ISO text to exactly `written`, so in a policy the fix changes no
+    // byte of the CIB (in CIB XML it does, and is offered as unsafe there).
+    out.push(Diagnostic::new(&CODE, value.span, message).in_file(file).with_help(format!("write `{written}`")).with_fix(
+        format!("write `{written}`"),
+        crate::diagnostics::Safety::Safe,
+        value.span,
+        written.clone(),
+    ));
 }
 
 fn check_entries(entries: &[Assign], table: &'static [stdlib::OptionSpec], file: crate::diagnostics::FileId, out: &mut Vec<Diagnostic>) {

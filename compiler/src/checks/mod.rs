@@ -12,6 +12,10 @@ mod agent_unique;
 mod agent_unknown;
 mod duplicate_operation;
 mod fail_count;
+mod fail_count_above_threshold;
+mod fail_count_fatal;
+mod failure_policy;
+mod failure_timeout_with_block;
 mod fencing_required;
 mod interval_origin_with_start_delay;
 mod iso_duration;
@@ -23,8 +27,11 @@ mod recurring_action;
 mod references_clone_child;
 mod removed_in_pacemaker3;
 mod role_without_promotable;
+mod rsc_expression_provider;
 mod self_order;
 mod set_score_tie;
+mod stop_failure_ignored;
+mod threshold_never_applies;
 
 /// Every check, in the order they run.
 const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
@@ -48,6 +55,13 @@ const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     agent_promotable::check,
     migration::check,
     node_condition_context::check,
+    // Failure handling (HP23xx).
+    threshold_never_applies::check,
+    failure_timeout_with_block::check,
+    fail_count_above_threshold::check,
+    fail_count_fatal::check,
+    rsc_expression_provider::check,
+    stop_failure_ignored::check,
 ];
 
 /// The codes the checks report.
@@ -84,6 +98,12 @@ pub static CODES: &[&Code] = &[
     &migration::CODE_CANNOT,
     &migration::CODE_RESTARTS,
     &node_condition_context::CODE,
+    &threshold_never_applies::CODE,
+    &failure_timeout_with_block::CODE,
+    &fail_count_above_threshold::CODE,
+    &fail_count_fatal::CODE,
+    &rsc_expression_provider::CODE,
+    &stop_failure_ignored::CODE,
 ];
 
 /// Runs every check over the model.

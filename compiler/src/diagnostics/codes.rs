@@ -280,7 +280,14 @@ pub fn all() -> Vec<&'static Code> {
     all
 }
 
-/// Looks a code up by `HP1234` or by its name.
+/// Looks a code up by `HP1234` or by its kebab-case name (`duplicate-operation`), in any case.
 pub fn find(query: &str) -> Option<&'static Code> {
-    all().into_iter().find(|c| c.code.eq_ignore_ascii_case(query) || c.name == query)
+    let query = query.trim();
+    all().into_iter().find(|c| c.code.eq_ignore_ascii_case(query) || c.name.eq_ignore_ascii_case(query))
+}
+
+/// The code or name closest to a misspelt one, for "did you mean".
+pub fn suggest(query: &str) -> Option<&'static str> {
+    let all = all();
+    super::did_you_mean(query, all.iter().flat_map(|c| [c.code, c.name]))
 }

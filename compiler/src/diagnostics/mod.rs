@@ -3,6 +3,8 @@
 //! edges and only read these values.
 
 pub mod codes;
+pub mod fixes;
+pub mod levels;
 mod render;
 
 use serde::Serialize;

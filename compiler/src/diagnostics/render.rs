@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Edit, Safety, Severity};
 use crate::span::{LineCol, LineIndex};
 
 /// A file's path and text, for turning spans into positions.
@@ -59,6 +59,44 @@ struct JsonDiagnostic<'a> {
     file: &'a str,
     range: JsonRange,
     help: Option<&'a str>,
+    fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    range: JsonRange,
+    replacement: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    title: &'a str,
+    safety: Safety,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// Where an edit's span lies, as a path and a 1-based range; `None` when the file is unknown.
+fn edit_position<'a>(files: &[FileText<'a>], edit: &Edit) -> Option<(&'a str, LineCol, LineCol)> {
+    let f = files.get(edit.file.0 as usize)?;
+    Some((f.path, f.lines.line_col(f.text, edit.span.start as usize), f.lines.line_col(f.text, edit.span.end as usize)))
+}
+
+fn json_fixes<'a>(files: &[FileText<'a>], d: &'a Diagnostic) -> Vec<JsonFix<'a>> {
+    d.fixes
+        .iter()
+        .map(|fix| JsonFix {
+            title: &fix.title,
+            safety: fix.safety,
+            edits: fix
+                .edits
+                .iter()
+                .filter_map(|e| {
+                    edit_position(files, e).map(|(file, start, end)| JsonEdit { file, range: JsonRange { start, end }, replacement: &e.replacement })
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -90,6 +128,7 @@ pub fn render_json(files: &[FileText<'_>], diagnostics: &[Diagnostic]) -> String
                     file: path,
                     range: JsonRange { start, end },
                     help: d.help.as_deref(),
+                    fixes: json_fixes(files, d),
                 }
             })
             .collect(),
@@ -124,23 +163,60 @@ pub fn render_sarif(files: &[FileText<'_>], diagnostics: &[Diagnostic]) -> Strin
                 message.push_str("\nhelp: ");
                 message.push_str(help);
             }
-            json!({
+            let mut result = json!({
                 "ruleId": d.code.code,
+                "ruleIndex": codes.iter().position(|c| c.code == d.code.code).unwrap_or(0),
                 "level": sarif_level(d.severity),
                 "message": {"text": message},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": path},
                     "region": {"startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column}
                 }}]
-            })
+            });
+            let fixes: Vec<_> = d.fixes.iter().filter_map(|fix| sarif_fix(files, fix)).collect();
+            if let (false, Some(object)) = (fixes.is_empty(), result.as_object_mut()) {
+                object.insert("fixes".to_string(), serde_json::Value::Array(fixes));
+            }
+            result
         })
         .collect();
     let log = json!({
         "version": "2.1.0",
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "runs": [{"tool": {"driver": {"name": "hapolicy", "version": env!("CARGO_PKG_VERSION"), "rules": rules}}, "results": results}]
+        "runs": [{
+            "tool": {"driver": {"name": "hapolicy", "version": env!("CARGO_PKG_VERSION"), "informationUri": "https://clusterlabs.org/", "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results
+        }]
     });
     serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// A fix as SARIF: one `artifactChange` per file, each edit a `replacement` of a deleted region
+/// by inserted content; how safe the fix is goes into the fix's property bag.
+fn sarif_fix(files: &[FileText<'_>], fix: &super::Fix) -> Option<serde_json::Value> {
+    use serde_json::json;
+    let mut changes: Vec<(&str, Vec<serde_json::Value>)> = Vec::new();
+    for edit in &fix.edits {
+        let (path, start, end) = edit_position(files, edit)?;
+        let replacement = json!({
+            "deletedRegion": {"startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column},
+            "insertedContent": {"text": edit.replacement}
+        });
+        match changes.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, list)) => list.push(replacement),
+            None => changes.push((path, vec![replacement])),
+        }
+    }
+    let safety = match fix.safety {
+        Safety::Safe => "safe",
+        Safety::Unsafe => "unsafe",
+    };
+    Some(json!({
+        "description": {"text": fix.title},
+        "artifactChanges": changes.into_iter().map(|(uri, replacements)| json!({"artifactLocation": {"uri": uri}, "replacements": replacements})).collect::<Vec<_>>(),
+        "properties": {"safety": safety}
+    }))
 }
 
 fn sarif_level(severity: Severity) -> &'static str {

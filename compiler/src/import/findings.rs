@@ -142,6 +142,19 @@ groups, but its content is not checked. Rewrite it in the language when you can.
 
 pub static CODES: &[&Code] = &[&NOT_IMPORTED, &LEGACY, &IGNORED_ROLE, &NOT_A_CIB, &OLD_SCHEMA, &RUNTIME, &RAW_XML];
 
+/// Whether `pacemaker-X.Y` is at least `min` (`pacemaker-next` is newer than every version).
+fn schema_at_least(schema: &str, min: (u32, u32)) -> bool {
+    let Some(version) = schema.strip_prefix("pacemaker-") else { return false };
+    if version == "next" {
+        return true;
+    }
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(major), minor) => (major, minor.unwrap_or(0)) >= min,
+        _ => false,
+    }
+}
+
 fn walk<'a>(e: &'a XmlElement, f: &mut impl FnMut(&'a XmlElement)) {
     // Iterative: CIBs can be deep, and input is untrusted.
     let mut stack = vec![e];
@@ -165,6 +178,9 @@ pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // The new role names mean the same to Pacemaker, but schemas before pacemaker-3.7 reject them.
+    let new_roles_valid = root.get("validate-with").is_some_and(|s| schema_at_least(&s.value, (3, 7)));
+    let role_fix = if new_roles_valid { crate::diagnostics::Safety::Safe } else { crate::diagnostics::Safety::Unsafe };
     if let Some(configuration) = root.child("configuration") {
         walk(configuration, &mut |e| {
             for attr in ["role", "rsc-role", "with-rsc-role"] {
@@ -172,7 +188,8 @@ pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
                     let new = if a.value == "Master" { "Promoted" } else { "Unpromoted" };
                     out.push(
                         Diagnostic::new(&LEGACY, a.value_span, format!("`{}` is the legacy name of the {new} role", a.value))
-                            .with_help(format!("write `{new}`")),
+                            .with_help(format!("write `{new}`"))
+                            .with_fix(format!("write `{new}`"), role_fix, a.value_span, new),
                     );
                 }
             }

@@ -136,6 +136,21 @@ impl Checker<'_> {
         self.out.push(d);
     }
 
+    /// A property repeated in one list. When both say the same, dropping the repetition changes
+    /// nothing (a safe fix); when they differ, which one was meant is for the author to say.
+    fn given_twice(&mut self, element: &str, props: &[Assign], repeated: &Assign) {
+        let key = repeated.key.text.as_str();
+        let mut d = Diagnostic::new(&codes::UNKNOWN_PROPERTY, repeated.key.span, format!("`{key}` is given twice on this {element}")).in_file(self.file);
+        let first = props.iter().find(|p| p.key.text == key);
+        if first.is_some_and(|f| f.value.text == repeated.value.text) {
+            let span = Span { start: repeated.key.span.start, end: repeated.value.span.end.max(repeated.key.span.end) };
+            d = d.with_help("both say the same: remove this one").with_fix(format!("remove the repeated `{key}`"), crate::diagnostics::Safety::Safe, span, "");
+        } else {
+            d = d.with_help("keep one");
+        }
+        self.out.push(d);
+    }
+
     /// Checks one value against a type; returns whether it is valid.
     fn value(&mut self, what: std::fmt::Arguments<'_>, value: &crate::syntax::ast::Value, ty: PropType) -> bool {
         let text = value.text.as_str();
@@ -163,7 +178,9 @@ impl Checker<'_> {
                     self.out.push(
                         Diagnostic::new(&codes::DEPRECATED, value.span, format!("{what}: `{text}` is the legacy name of `{new}`; hapolicy writes `{new}`"))
                             .in_file(self.file)
-                            .with_help(format!("write `{new}`; Pacemaker 3 warns about the old role names")),
+                            .with_help(format!("write `{new}`; Pacemaker 3 warns about the old role names"))
+                            // The compiled CIB is the same either way: hapolicy writes the new name.
+                            .with_fix(format!("write `{new}`"), crate::diagnostics::Safety::Safe, value.span, new),
                     );
                     Ok(())
                 } else {
@@ -195,7 +212,7 @@ impl Checker<'_> {
         for p in props {
             let key = p.key.text.as_str();
             if seen.contains(&key) {
-                self.error(&codes::UNKNOWN_PROPERTY, p.key.span, format!("`{key}` is given twice on this {element}"), Some("keep one".to_string()));
+                self.given_twice(element, props, p);
                 continue;
             }
             seen.push(key);
@@ -230,11 +247,16 @@ impl Checker<'_> {
                 Some(spec) => {
                     self.option_value(spec, entry);
                     if let Some(instead) = spec.deprecated {
-                        self.out.push(
-                            Diagnostic::new(&codes::DEPRECATED, entry.key.span, format!("`{key}` is deprecated in Pacemaker"))
-                                .in_file(self.file)
-                                .with_help(instead.to_string()),
-                        );
+                        let mut d = Diagnostic::new(&codes::DEPRECATED, entry.key.span, format!("`{key}` is deprecated in Pacemaker"))
+                            .in_file(self.file)
+                            .with_help(instead.to_string());
+                        // A plain rename (`use promoted-max`) means the same to every Pacemaker
+                        // hapolicy targets; it is offered only when the new name is not set too.
+                        let renamed = instead.strip_prefix("use ").filter(|new| !new.contains(' ') && stdlib::find_in(table, new, scopes).is_some());
+                        if let Some(new) = renamed.filter(|new| !entries.iter().any(|e| e.key.text == *new)) {
+                            d = d.with_fix(format!("rename to `{new}`"), crate::diagnostics::Safety::Safe, entry.key.span, new);
+                        }
+                        self.out.push(d);
                     }
                 }
                 None => {
@@ -382,7 +404,7 @@ impl Checker<'_> {
         for p in &op.props {
             let key = p.key.text.as_str();
             if seen.contains(&key) {
-                self.error(&codes::UNKNOWN_PROPERTY, p.key.span, format!("`{key}` is given twice on this operation"), Some("keep one".to_string()));
+                self.given_twice("operation", &op.props, p);
                 continue;
             }
             seen.push(key);
@@ -625,6 +647,10 @@ pub(super) fn check_items(model: &mut Model) {
             }
             ItemKind::Colocation { props, sets, score, pair, name } => {
                 c.props("colocation constraint", props, COLOCATION_PROPS);
+                // `with Master db`: the legacy role names get the same warning (and fix) as anywhere.
+                for role in pair.iter().flat_map(|(a, b)| [&a.qualifier, &b.qualifier]).flatten().filter(|q| LEGACY_ROLES.contains(&q.text.as_str())) {
+                    c.value("the role", &crate::syntax::ast::Value { text: role.text.clone(), quoted: false, span: role.span }, PropType::Role);
+                }
                 if let Some(score) = score {
                     if let Err(e) = values::parse_score(&score.text) {
                         c.error(&codes::INVALID_SCORE, score.span, e, None);
