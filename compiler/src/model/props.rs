@@ -649,7 +649,7 @@ pub(super) fn check_items(model: &mut Model) {
                 c.props("colocation constraint", props, COLOCATION_PROPS);
                 // `with Master db`: the legacy role names get the same warning (and fix) as anywhere.
                 for role in pair.iter().flat_map(|(a, b)| [&a.qualifier, &b.qualifier]).flatten().filter(|q| LEGACY_ROLES.contains(&q.text.as_str())) {
-                    c.value("the role", &crate::syntax::ast::Value { text: role.text.clone(), quoted: false, span: role.span }, PropType::Role);
+                    c.value(format_args!("the role"), &crate::syntax::ast::Value { text: role.text.clone(), quoted: false, span: role.span }, PropType::Role);
                 }
                 if let Some(score) = score {
                     if let Err(e) = values::parse_score(&score.text) {
