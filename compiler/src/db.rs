@@ -68,8 +68,16 @@ pub fn parse_file(db: &dyn salsa::Database, file: SourceFile, per_item: bool) ->
     }
     let text = file.text(db);
     let chunks = syntax::chunks(text);
-    let mut parsed = ParsedFile { items: Vec::with_capacity(chunks.len()), errors: Vec::new() };
+    let mut parsed = ParsedFile { items: Vec::with_capacity(chunks.len()), ..ParsedFile::default() };
     for chunk in chunks {
+        // Tests are small and not configuration: parsed in place, without the per-item cache.
+        if syntax::is_test_chunk(text, &chunk) {
+            match syntax::parse_test(text, &chunk) {
+                Ok(test) => parsed.tests.push(std::sync::Arc::new(test)),
+                Err(error) => parsed.errors.push(error),
+            }
+            continue;
+        }
         let source = text.get(chunk.span.range()).unwrap_or("");
         let start = chunk.span.start;
         match parse_item_text(db, ItemText::new(db, source.to_string(), chunk.starts_with_keyword)) {
@@ -112,9 +120,10 @@ fn import_file(text: &str) -> ParsedFile {
     match cib::read_xml(text) {
         Ok(root) => {
             let imported = crate::import::import(&root, text);
-            ParsedFile { items: imported.items.into_iter().map(std::sync::Arc::new).collect(), errors: imported.findings }
+            ParsedFile { items: imported.items.into_iter().map(std::sync::Arc::new).collect(), errors: imported.findings, tests: Vec::new() }
         }
         Err(e) => ParsedFile {
+            tests: Vec::new(),
             items: Vec::new(),
             errors: vec![Diagnostic::new(&crate::import::findings::NOT_A_CIB, e.span, format!("the XML cannot be read: {}", e.message))],
         },

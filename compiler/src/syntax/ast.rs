@@ -372,3 +372,77 @@ impl Item {
         }
     }
 }
+
+/// `test "name" { given ...; when ...; expect ... }`: a failure scenario for `hapolicy test`.
+/// Not configuration: it is kept beside the items (`ParsedFile::tests`) and never reaches the CIB.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TestBlock {
+    pub name: Spanned,
+    pub givens: Vec<Given>,
+    /// One step per `when` clause: each runs the scheduler once, on the state the last left.
+    pub steps: Vec<Step>,
+    pub expects: Vec<Expect>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeStatus {
+    Online,
+    Offline,
+    Standby,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResourceState {
+    /// Active in any role.
+    Running,
+    Promoted,
+    Unpromoted,
+    Stopped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Given {
+    Nodes { nodes: Vec<Spanned>, status: NodeStatus, span: Span },
+    Attribute { name: Spanned, value: Value, nodes: Vec<Spanned>, span: Span },
+    Resource { resource: Spanned, state: ResourceState, nodes: Vec<Spanned>, span: Span },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Step {
+    pub events: Vec<Event>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeChange {
+    /// Lost without a clean shutdown (fenced when fencing is on).
+    Fails,
+    Status(NodeStatus),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Event {
+    /// `monitor 10s of db fails 3 times on n1 with rc=7`
+    OpFails { op: Spanned, interval: Option<Value>, resource: Spanned, times: u32, node: Spanned, rc: Option<Value>, span: Span },
+    Node { node: Spanned, change: NodeChange, span: Span },
+    Attribute { name: Spanned, value: Value, node: Spanned, span: Span },
+    TimePasses { duration: Value, span: Span },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Expect {
+    Resource { resource: Spanned, state: ResourceState, nodes: Vec<Spanned>, span: Span },
+    Banned { resource: Spanned, nodes: Vec<Spanned>, span: Span },
+    /// `vm1 migrates`: the transition summary has this action for the resource.
+    Action { resource: Spanned, action: Spanned, span: Span },
+    FailCount { resource: Spanned, op: Option<Spanned>, interval: Option<Value>, node: Spanned, value: Value, span: Span },
+}
+
+impl Expect {
+    pub fn span(&self) -> Span {
+        match self {
+            Expect::Resource { span, .. } | Expect::Banned { span, .. } | Expect::Action { span, .. } | Expect::FailCount { span, .. } => *span,
+        }
+    }
+}

@@ -30,6 +30,8 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "acl-group",
     "agent",
     "xml",
+    // Not configuration: a policy test (`ParsedFile::tests`).
+    "test",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,6 +10,9 @@ use hapolicy_grammar::Rule;
 use super::ast::*;
 use crate::span::Span;
 
+mod test_block;
+pub(crate) use test_block::lower_test_chunk;
+
 type P<'a> = Pair<'a, Rule>;
 
 /// Lowers the `item_chunk` pair; `base` is the chunk's byte offset in the file.

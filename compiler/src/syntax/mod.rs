@@ -19,10 +19,12 @@ pub use chunk::{chunks, Chunk, ITEM_KEYWORDS};
 pub use shift::Shift;
 
 /// The result of parsing one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedFile {
     pub items: Vec<std::sync::Arc<ast::Item>>,
     pub errors: Vec<Diagnostic>,
+    /// The file's `test` blocks, kept apart from the configuration items.
+    pub tests: Vec<std::sync::Arc<ast::TestBlock>>,
 }
 
 /// Parses a whole file, recovering at every top-level item.
@@ -31,6 +33,7 @@ pub fn parse(text: &str) -> ParsedFile {
     // Items parse independently: large files are split across two threads (the machines this
     // runs on in CI have two cores); the result is the same, in the same order.
     const PARALLEL_FROM: usize = 2_000;
+    let (test_chunks, chunks): (Vec<Chunk>, Vec<Chunk>) = chunks.into_iter().partition(|c| is_test_chunk(text, c));
     let results: Vec<Result<ast::Item, Diagnostic>> = if chunks.len() >= PARALLEL_FROM {
         let (first, second) = chunks.split_at(chunks.len() / 2);
         std::thread::scope(|scope| {
@@ -54,7 +57,35 @@ pub fn parse(text: &str) -> ParsedFile {
             Err(diagnostic) => errors.push(diagnostic),
         }
     }
-    ParsedFile { items, errors }
+    let mut tests = Vec::new();
+    for chunk in &test_chunks {
+        match parse_test(text, chunk) {
+            Ok(test) => tests.push(std::sync::Arc::new(test)),
+            Err(diagnostic) => errors.push(diagnostic),
+        }
+    }
+    errors.sort_by_key(|d| d.span.start);
+    ParsedFile { items, errors, tests }
+}
+
+/// Whether a chunk is a `test` block rather than a configuration item.
+pub fn is_test_chunk(text: &str, chunk: &Chunk) -> bool {
+    chunk.starts_with_keyword
+        && text.get(chunk.span.range()).is_some_and(|s| s.strip_prefix("test").is_some_and(|rest| rest.starts_with(|c: char| c.is_whitespace() || c == '"')))
+}
+
+/// Parses a `test` chunk where it stands in `text` (spans are the file's).
+pub fn parse_test(text: &str, chunk: &Chunk) -> Result<ast::TestBlock, Diagnostic> {
+    let source = text.get(chunk.span.range()).unwrap_or("");
+    if let Some(at) = too_deep(source) {
+        let span = Span::new(chunk.span.start as usize + at, chunk.span.start as usize + at + 1);
+        return Err(Diagnostic::new(&codes::SYNTAX, span, format!("this test nests brackets more than {MAX_DEPTH} levels deep")));
+    }
+    let base = chunk.span.start as usize;
+    let pairs = HapolicyParser::parse(Rule::test_chunk, source).map_err(|e| errors::describe(&e, source, base))?;
+    let unreadable = || Diagnostic::new(&codes::SYNTAX, chunk.span, "this test could not be read".to_string());
+    let pair = pairs.into_iter().next().ok_or_else(unreadable)?;
+    lower::lower_test_chunk(pair, base).ok_or_else(unreadable)
 }
 
 /// How deep brackets may nest in one item: far beyond any real policy, and shallow enough that
