@@ -19,6 +19,7 @@
 //! columns, trailing comments of consecutive lines aligned.
 
 mod print;
+mod test_block;
 mod text;
 
 use crate::diagnostics::Diagnostic;
@@ -43,6 +44,9 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     let source = Source::new(text);
     let printer = Printer::new(Some(&source));
     let mut outs: Vec<ItemOut> = parsed.items.iter().map(|item| printer.item(item)).collect();
+    // Test blocks are not items but are printed among them, where they were written.
+    outs.extend(parsed.tests.iter().map(|test| test_block::test_block(&source, test)));
+    outs.sort_by_key(|out| out.start);
     for out in &mut outs {
         for line in &mut out.lines {
             line.blank_before = line.kind != Kind::Close && source.blank_before(line.start);
@@ -259,6 +263,14 @@ mod tests {
     fn comments_stay_where_they_were() {
         let before = "# head\n\n# about a\nprimitive a: ocf:heartbeat:Dummy {   # header\n  # before fake\n  fake = 1 # one\n  op monitor interval=10s   # every ten seconds\n  meta {\n    target-role = Stopped\n    # last in meta\n  }\n  # last in body\n}  # after the item\n# end\n";
         let after = "# head\n\n# about a\nprimitive a: ocf:heartbeat:Dummy {  # header\n  # before fake\n  fake = 1                 # one\n  op monitor interval=10s  # every ten seconds\n  meta {\n    target-role = Stopped\n    # last in meta\n  }\n  # last in body\n}  # after the item\n# end\n";
+        assert_eq!(fmt(before), after);
+        assert_eq!(fmt(after), after);
+    }
+
+    #[test]
+    fn test_blocks_and_their_comments_are_kept() {
+        let before = "node n1\n# the scenario\ntest   \"moves\" {\n  given nodes n1 n2 online;  db running   on n1  # start\n\n  # now\n  when monitor 10s of db fails 3 times on n1\n  expect db running on n2\n}\nnode n2\n";
+        let after = "node n1\n\n# the scenario\ntest \"moves\" {\n  given nodes n1 n2 online\n  given db running on n1  # start\n\n  # now\n  when monitor 10s of db fails 3 times on n1\n  expect db running on n2\n}\n\nnode n2\n";
         assert_eq!(fmt(before), after);
         assert_eq!(fmt(after), after);
     }

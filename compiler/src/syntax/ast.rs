@@ -424,19 +424,59 @@ pub enum NodeChange {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Event {
     /// `monitor 10s of db fails 3 times on n1 with rc=7`
-    OpFails { op: Spanned, interval: Option<Value>, resource: Spanned, times: u32, node: Spanned, rc: Option<Value>, span: Span },
-    Node { node: Spanned, change: NodeChange, span: Span },
-    Attribute { name: Spanned, value: Value, node: Spanned, span: Span },
-    TimePasses { duration: Value, span: Span },
+    OpFails {
+        op: Spanned,
+        interval: Option<Value>,
+        resource: Spanned,
+        times: u32,
+        node: Spanned,
+        rc: Option<Value>,
+        span: Span,
+    },
+    Node {
+        node: Spanned,
+        change: NodeChange,
+        span: Span,
+    },
+    Attribute {
+        name: Spanned,
+        value: Value,
+        node: Spanned,
+        span: Span,
+    },
+    TimePasses {
+        duration: Value,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Expect {
-    Resource { resource: Spanned, state: ResourceState, nodes: Vec<Spanned>, span: Span },
-    Banned { resource: Spanned, nodes: Vec<Spanned>, span: Span },
+    Resource {
+        resource: Spanned,
+        state: ResourceState,
+        nodes: Vec<Spanned>,
+        span: Span,
+    },
+    Banned {
+        resource: Spanned,
+        nodes: Vec<Spanned>,
+        span: Span,
+    },
     /// `vm1 migrates`: the transition summary has this action for the resource.
-    Action { resource: Spanned, action: Spanned, span: Span },
-    FailCount { resource: Spanned, op: Option<Spanned>, interval: Option<Value>, node: Spanned, value: Value, span: Span },
+    Action {
+        resource: Spanned,
+        action: Spanned,
+        span: Span,
+    },
+    FailCount {
+        resource: Spanned,
+        op: Option<Spanned>,
+        interval: Option<Value>,
+        node: Spanned,
+        value: Value,
+        span: Span,
+    },
 }
 
 impl Expect {

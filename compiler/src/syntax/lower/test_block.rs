@@ -70,17 +70,10 @@ impl Lower {
         let rule = p.as_rule();
         let parts: Vec<P<'_>> = meaningful(p.into_inner()).collect();
         Some(match rule {
-            Rule::given_nodes => Given::Nodes {
-                nodes: self.test_nodes(parts.get(1)?.clone()),
-                status: node_status(parts.get(2)?.as_str()),
-                span,
-            },
-            Rule::given_attribute => Given::Attribute {
-                name: self.spanned(parts.get(1)?),
-                value: self.value(parts.get(2)?),
-                nodes: self.test_nodes(parts.get(4)?.clone()),
-                span,
-            },
+            Rule::given_nodes => Given::Nodes { nodes: self.test_nodes(parts.get(1)?.clone()), status: node_status(parts.get(2)?.as_str()), span },
+            Rule::given_attribute => {
+                Given::Attribute { name: self.spanned(parts.get(1)?), value: self.value(parts.get(2)?), nodes: self.test_nodes(parts.get(4)?.clone()), span }
+            }
             Rule::given_resource => Given::Resource {
                 resource: self.spanned(parts.first()?),
                 state: resource_state(parts.get(1)?.as_str()),
