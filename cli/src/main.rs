@@ -15,6 +15,7 @@ mod lint;
 mod lsp;
 mod output;
 mod report;
+mod test;
 
 use std::process::ExitCode;
 
@@ -85,6 +86,19 @@ enum Command {
         fix: FixArgs,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+        #[arg(long, value_enum, default_value_t)]
+        target: TargetArg,
+    },
+    /// Run the policies' `test` blocks through Pacemaker's scheduler (crm_simulate).
+    Test {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        agents: AgentArgs,
+        #[command(flatten)]
+        levels: LevelArgs,
+        #[arg(long, value_enum, default_value_t)]
+        format: test::TestFormat,
         #[arg(long, value_enum, default_value_t)]
         target: TargetArg,
     },
@@ -210,6 +224,7 @@ fn main() -> ExitCode {
         Command::Agents { command: AgentsCommand::Import { specs, installed, output } } => agents::import(&specs, installed, output.as_deref()),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Lsp { no_installed_agents, stdio: _ } => lsp::run(no_installed_agents),
+        Command::Test { files, agents, levels, format, target } => test::run(&files, &agents, &levels, format, target.into()),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lint { files, live, agents, levels, fix, format } => lint::run(&files, live, &agents, &levels, fix, format),
         Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),

@@ -170,6 +170,17 @@ pub fn project_model(db: &dyn salsa::Database, project: Project) -> Model {
     model::build(&items, &metadata, library_items(db, project), &library_names)
 }
 
+/// The `test` blocks of every file, in file order.
+#[salsa::tracked(returns(ref))]
+pub fn project_tests(db: &dyn salsa::Database, project: Project) -> Vec<(FileId, std::sync::Arc<syntax::ast::TestBlock>)> {
+    let mut tests = Vec::new();
+    for (i, file) in project.files(db).iter().enumerate() {
+        let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+        tests.extend(parse_file(db, *file, *project.per_item_parsing(db)).tests.iter().map(|t| (id, std::sync::Arc::clone(t))));
+    }
+    tests
+}
+
 /// Every diagnostic of the project: syntax, names and values, then Pacemaker's rules; sorted by
 /// file and position.
 #[salsa::tracked(returns(ref))]
@@ -182,6 +193,7 @@ pub fn project_diagnostics(db: &dyn salsa::Database, project: Project) -> Vec<Di
     let model = project_model(db, project);
     all.extend(model.diagnostics.iter().cloned());
     all.extend(crate::checks::run(model, *project.target(db)));
+    all.extend(crate::checks::test_references::check(model, project_tests(db, project)));
     all.sort_by(|a, b| (a.file, a.span.start, a.code.code).cmp(&(b.file, b.span.start, b.code.code)));
     all.dedup();
     let cib_files: Vec<bool> = project.files(db).iter().map(|f| is_cib(f.path(db), f.text(db))).collect();
@@ -374,6 +386,11 @@ impl Compiler {
 
     pub fn model(&self) -> &Model {
         project_model(&self.db, self.project)
+    }
+
+    /// The policy tests of every file (`test` blocks), for `hapolicy test`.
+    pub fn tests(&self) -> &[(FileId, std::sync::Arc<syntax::ast::TestBlock>)] {
+        project_tests(&self.db, self.project)
     }
 
     pub fn cib(&self) -> Option<&str> {

@@ -31,6 +31,7 @@ mod rsc_expression_provider;
 mod self_order;
 mod set_score_tie;
 mod stop_failure_ignored;
+pub mod test_references;
 mod threshold_never_applies;
 
 /// Every check, in the order they run.
@@ -104,6 +105,10 @@ pub static CODES: &[&Code] = &[
     &fail_count_fatal::CODE,
     &rsc_expression_provider::CODE,
     &stop_failure_ignored::CODE,
+    &test_references::CODE_RESOURCE,
+    &test_references::CODE_OPERATION,
+    &test_references::CODE_NODE,
+    &test_references::CODE_ROLE,
 ];
 
 /// Runs every check over the model.

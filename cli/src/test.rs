@@ -1,0 +1,154 @@
+//! `hapolicy test`: runs the policy's `test` blocks through Pacemaker's own scheduler.
+//!
+//! The compiler plans each test (`scenario::plan`) and judges it (`scenario::judge`); this file
+//! only runs the processes: `crm_attribute` for node attributes between runs and
+//! `crm_simulate --output-as=xml` for each run, in a scratch directory per test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use hapolicy_compiler::model::Model;
+use hapolicy_compiler::scenario::judge::{judge, RunOutput, TestReport};
+use hapolicy_compiler::scenario::plan::{inject_spec, iso_time, plan, Run};
+use hapolicy_compiler::scenario::report::{render_human, render_json};
+use hapolicy_compiler::span::LineIndex;
+use hapolicy_compiler::syntax::ast::TestBlock;
+use hapolicy_compiler::Target;
+
+use crate::{config, report};
+
+#[derive(Clone, Copy, clap::ValueEnum, Default, PartialEq, Eq)]
+pub enum TestFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// Where a Pacemaker tool is installed.
+fn tool(name: &str) -> Option<PathBuf> {
+    ["/usr/sbin", "/usr/bin", "/sbin", "/bin"].iter().map(|dir| Path::new(dir).join(name)).find(|p| p.exists())
+}
+
+pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelArgs, format: TestFormat, target: Target) -> u8 {
+    let levels = match config::levels_for(files, levels) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let compiler = match report::load(files, agents, target) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let diagnostics = levels.apply(compiler.diagnostics());
+    if !diagnostics.is_empty() {
+        eprint!("{}", report::human(&compiler, &diagnostics));
+    }
+    if report::errors(&diagnostics) > 0 {
+        eprintln!("error: the policy has errors; no test was run");
+        return 1;
+    }
+    let (Some(simulate), Some(attribute)) = (tool("crm_simulate"), tool("crm_attribute")) else {
+        eprintln!("error: `crm_simulate` and `crm_attribute` are needed to run policy tests: install Pacemaker's command-line tools (`apt-get install pacemaker-cli-utils`)");
+        return 2;
+    };
+    let cib = match compiler.cib() {
+        Some(xml) => xml.to_string(),
+        None => compiler.cib_despite_check_errors(),
+    };
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let tools = Tools { simulate, attribute, now };
+    let mut reports = Vec::new();
+    for (index, (file, test)) in compiler.tests().iter().enumerate() {
+        let (path, text) = compiler.file(*file).unwrap_or(("", ""));
+        let line = LineIndex::new(text).line_col(text, test.span.start as usize).line;
+        let scratch = std::env::temp_dir().join(format!("hapolicy-test-{}-{index}", std::process::id()));
+        let mut report =
+            TestReport { name: test.name.text.clone(), file: path.to_string(), line, passed: false, outcomes: Vec::new(), transition: Vec::new(), error: None };
+        match run_test(&tools, compiler.model(), &cib, test, text, &scratch) {
+            Ok((outcomes, transition)) => {
+                report.passed = outcomes.iter().all(|o| o.passed);
+                report.outcomes = outcomes;
+                report.transition = transition;
+            }
+            Err(error) => report.error = Some(error),
+        }
+        let _ = std::fs::remove_dir_all(&scratch);
+        reports.push(report);
+    }
+    match format {
+        TestFormat::Human => print!("{}", render_human(&reports)),
+        TestFormat::Json => println!("{}", render_json(&reports)),
+    }
+    if reports.iter().all(|r| r.passed) {
+        0
+    } else {
+        1
+    }
+}
+
+struct Tools {
+    simulate: PathBuf,
+    attribute: PathBuf,
+    /// Seconds since 1970 when the run started: `time passes` counts from here.
+    now: u64,
+}
+
+type Judged = (Vec<hapolicy_compiler::scenario::judge::Outcome>, Vec<String>);
+
+fn run_test(tools: &Tools, model: &Model, cib: &str, test: &TestBlock, source: &str, scratch: &Path) -> Result<Judged, String> {
+    let plan = plan(model, cib, test)?;
+    std::fs::create_dir_all(scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    let mut current = scratch.join("start.xml");
+    std::fs::write(&current, &plan.start_cib).map_err(|e| format!("cannot write {}: {e}", current.display()))?;
+    let mut outputs = Vec::new();
+    for (i, run) in plan.runs.iter().enumerate() {
+        let next = scratch.join(format!("run-{i}.xml"));
+        let xml = run_once(tools, model, run, &current, &next)?;
+        outputs.push(RunOutput { label: run.label.clone(), judged: run.judged, xml });
+        current = next;
+    }
+    let final_cib = std::fs::read_to_string(&current).map_err(|e| format!("cannot read {}: {e}", current.display()))?;
+    Ok(judge(model, test, source, &outputs, &final_cib))
+}
+
+/// One run: attributes first (as the cluster's attribute manager would set them), then the
+/// scheduler with the injections; returns crm_simulate's XML output.
+fn run_once(tools: &Tools, model: &Model, run: &Run, input: &Path, output: &Path) -> Result<String, String> {
+    for change in &run.attributes {
+        let status = Command::new(&tools.attribute)
+            .env("CIB_file", input)
+            .args(["-N", &change.node, "-n", &change.name, "-v", &change.value, "-l", "reboot"])
+            .output()
+            .map_err(|e| format!("cannot run crm_attribute: {e}"))?;
+        if !status.status.success() {
+            return Err(format!("crm_attribute could not set {} on {}: {}", change.name, change.node, String::from_utf8_lossy(&status.stderr).trim()));
+        }
+    }
+    let current = std::fs::read_to_string(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+    let mut command = Command::new(&tools.simulate);
+    command.arg("-x").arg(input);
+    if run.simulate {
+        command.args(["-S", "-s"]);
+    }
+    if run.elapsed_ms > 0 {
+        command.arg("-t").arg(iso_time(tools.now + run.elapsed_ms / 1000));
+    }
+    for injection in &run.injections {
+        command.arg("-i").arg(inject_spec(&current, injection, model));
+    }
+    command.args(&run.args).arg("-O").arg(output).arg("--output-as=xml");
+    let result = command.output().map_err(|e| format!("cannot run crm_simulate: {e}"))?;
+    let stdout = String::from_utf8_lossy(&result.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    // crm_simulate reports an injection it cannot place on stderr and carries on.
+    if !result.status.success() || stderr.contains("Invalid resource") {
+        return Err(format!("crm_simulate failed in `{}`: {}", run.label, stderr.trim()));
+    }
+    Ok(stdout)
+}

@@ -1,0 +1,400 @@
+//! From a test block to scheduler runs: the starting CIB (the compiled policy with a status
+//! section built from the givens) and the `crm_simulate` runs that follow.
+//!
+//! The givens are injected as operation history (a start, and a promote for the promoted role)
+//! in a run that does not schedule anything, followed by one settling run: injected history
+//! carries no parameter digests, so the scheduler's first look restarts everything "due to
+//! resource definition change" and starts the recurring monitors; that run is not judged. Each
+//! `when` clause is then one run (a failure repeated N times is N runs: after each failure the
+//! cluster reacts before the next one). Fail counts are kept by `crm_simulate` itself.
+
+use crate::model::Model;
+use crate::scenario::resolve::{is_promotable, op_interval, primitives_of};
+use crate::syntax::ast::{Event, Given, NodeChange, NodeStatus, ResourceState, TestBlock};
+use crate::values::parse_duration;
+
+/// The feature set written on the simulated CIB. A live cluster's CIB carries the DC's; without
+/// one the scheduler reads fail counts in the pre-3.0.13 (per resource) form and never reaches
+/// a `migration-threshold`.
+pub const FEATURE_SET: &str = "3.16.1";
+
+/// One operation result to inject (`-i`); the shell turns it into an OPSPEC with `inject_spec`,
+/// which needs the CIB of the moment (a clone instance's history id is known only then).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Injection {
+    pub primitive: String,
+    pub op: String,
+    pub interval_ms: u64,
+    pub node: String,
+    pub rc: u32,
+    /// For history the givens create: the clone instance to record it under.
+    pub instance: Option<u32>,
+}
+
+/// A node attribute to set (`crm_attribute -l reboot`) before a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeChange {
+    pub node: String,
+    pub name: String,
+    pub value: String,
+}
+
+/// One `crm_simulate` run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    /// What the run stands for, in reports (`when monitor 10s of db fails on n1 (2 of 3)`).
+    pub label: String,
+    pub attributes: Vec<AttributeChange>,
+    pub injections: Vec<Injection>,
+    /// Node events and other arguments: `-u NODE`, `-d NODE`, `-f NODE`.
+    pub args: Vec<String>,
+    /// `-S`: schedule and execute the transition; false for the run that only records the givens.
+    pub simulate: bool,
+    /// Time passed since the test started (`-t now+elapsed` once non-zero).
+    pub elapsed_ms: u64,
+    /// Whether the report shows this run's transition (the setup runs are not shown).
+    pub judged: bool,
+}
+
+/// The runs of one test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub start_cib: String,
+    pub runs: Vec<Run>,
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// OCF exit codes by the names tests may use (`with rc=not-running`).
+fn exit_code(text: &str) -> Result<u32, String> {
+    let named = [
+        ("ok", 0),
+        ("error", 1),
+        ("generic-error", 1),
+        ("invalid-args", 2),
+        ("unimplemented", 3),
+        ("insufficient-privileges", 4),
+        ("not-installed", 5),
+        ("not-configured", 6),
+        ("not-running", 7),
+        ("running-promoted", 8),
+        ("failed-promoted", 9),
+    ];
+    if let Some((_, rc)) = named.iter().find(|(name, _)| *name == text) {
+        return Ok(*rc);
+    }
+    text.parse::<u32>().map_err(|_| format!("`{text}` is not an OCF exit code (a number, or a name such as `not-running`)"))
+}
+
+fn transient(node: &str, attributes: &[(String, String)]) -> String {
+    if attributes.is_empty() {
+        return String::new();
+    }
+    let node = escape(node);
+    let mut out = format!("<transient_attributes id=\"{node}\"><instance_attributes id=\"status-{node}\">");
+    for (name, value) in attributes {
+        let name = escape(name);
+        out.push_str(&format!("<nvpair id=\"status-{node}-{name}\" name=\"{name}\" value=\"{}\"/>", escape(value)));
+    }
+    out.push_str("</instance_attributes></transient_attributes>");
+    out
+}
+
+/// Plans the runs of `test` on the compiled `cib` of `model`.
+///
+/// # Errors
+///
+/// A description of the first statement that cannot be simulated (the reference checks report
+/// these as diagnostics first; this is the backstop).
+pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> {
+    // Nodes: the policy's, then those the test names; online unless a given says otherwise.
+    let mut nodes: Vec<String> = model.nodes.keys().cloned().collect();
+    nodes.sort();
+    let mut status: Vec<(String, NodeStatus)> = nodes.iter().map(|n| (n.clone(), NodeStatus::Online)).collect();
+    let mut attributes: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    let set_attribute =
+        |attributes: &mut Vec<(String, Vec<(String, String)>)>, node: &str, name: &str, value: &str| match attributes.iter_mut().find(|(n, _)| n == node) {
+            Some((_, list)) => list.push((name.to_string(), value.to_string())),
+            None => attributes.push((node.to_string(), vec![(name.to_string(), value.to_string())])),
+        };
+    let mention = |status: &mut Vec<(String, NodeStatus)>, node: &str| {
+        if !status.iter().any(|(n, _)| n == node) {
+            status.push((node.to_string(), NodeStatus::Online));
+        }
+    };
+    let mut injections = Vec::new();
+    let mut instances: Vec<(String, u32)> = Vec::new();
+    for given in &test.givens {
+        match given {
+            Given::Nodes { nodes, status: wanted, .. } => {
+                for node in nodes {
+                    mention(&mut status, &node.text);
+                    if let Some(entry) = status.iter_mut().find(|(n, _)| *n == node.text) {
+                        entry.1 = *wanted;
+                    }
+                }
+            }
+            Given::Attribute { name, value, nodes, .. } => {
+                for node in nodes {
+                    mention(&mut status, &node.text);
+                    set_attribute(&mut attributes, &node.text, &name.text, &value.text);
+                }
+            }
+            Given::Resource { resource, state, nodes, .. } => {
+                let primitives = primitives_of(model, &resource.text).ok_or_else(|| format!("`{}` is not a resource of this policy", resource.text))?;
+                if *state == ResourceState::Stopped {
+                    continue;
+                }
+                for node in nodes {
+                    mention(&mut status, &node.text);
+                    for primitive in &primitives {
+                        let cloned = model.enclosing_clone(primitive).is_some();
+                        let instance = if cloned {
+                            let next = instances.iter().filter(|(p, _)| p == primitive).count();
+                            let index = u32::try_from(next).unwrap_or(u32::MAX);
+                            instances.push((primitive.clone(), index));
+                            Some(index)
+                        } else {
+                            None
+                        };
+                        let inject =
+                            |op: &str| Injection { primitive: primitive.clone(), op: op.to_string(), interval_ms: 0, node: node.text.clone(), rc: 0, instance };
+                        injections.push(inject("start"));
+                        if model.is_promotable(primitive) {
+                            // The agent would set the promotion score; the givens say where it is highest.
+                            let score = match state {
+                                ResourceState::Promoted => "10",
+                                ResourceState::Unpromoted => "5",
+                                _ => "1",
+                            };
+                            set_attribute(&mut attributes, &node.text, &format!("master-{primitive}"), score);
+                            if *state == ResourceState::Promoted {
+                                injections.push(inject("promote"));
+                            }
+                        }
+                    }
+                }
+                if matches!(state, ResourceState::Promoted | ResourceState::Unpromoted) && !is_promotable(model, &resource.text) {
+                    return Err(format!("`{}` is not promotable", resource.text));
+                }
+            }
+        }
+    }
+    for event in test.steps.iter().flat_map(|s| &s.events) {
+        let named = match event {
+            Event::OpFails { node, .. } | Event::Node { node, .. } | Event::Attribute { node, .. } => Some(&node.text),
+            Event::TimePasses { .. } => None,
+        };
+        if let Some(node) = named {
+            mention(&mut status, node);
+        }
+    }
+
+    let start_cib = start_cib(cib, &status, &attributes);
+    let mut runs = Vec::new();
+    let has_history = !injections.is_empty();
+    if has_history {
+        runs.push(Run { label: "given".into(), attributes: Vec::new(), injections, args: Vec::new(), simulate: false, elapsed_ms: 0, judged: false });
+        runs.push(Run {
+            label: "settle".into(),
+            attributes: Vec::new(),
+            injections: Vec::new(),
+            args: Vec::new(),
+            simulate: true,
+            elapsed_ms: 0,
+            judged: false,
+        });
+    }
+    let mut elapsed_ms = 0u64;
+    let mut standby: Vec<String> = status.iter().filter(|(_, s)| *s == NodeStatus::Standby).map(|(n, _)| n.clone()).collect();
+    for step in &test.steps {
+        let mut repeats = 1u32;
+        let mut first =
+            Run { label: String::new(), attributes: Vec::new(), injections: Vec::new(), args: Vec::new(), simulate: true, elapsed_ms, judged: true };
+        let mut repeated = Vec::new();
+        let mut labels = Vec::new();
+        for event in &step.events {
+            match event {
+                Event::OpFails { op, interval, resource, times, node, rc, .. } => {
+                    let primitives = primitives_of(model, &resource.text).ok_or_else(|| format!("`{}` is not a resource of this policy", resource.text))?;
+                    let rc = match rc {
+                        Some(rc) => exit_code(&rc.text)?,
+                        None => 1,
+                    };
+                    for primitive in primitives {
+                        let interval_ms = op_interval(model, &primitive, &op.text, interval.as_ref().map(|i| i.text.as_str()))?;
+                        let injection = Injection { primitive, op: op.text.clone(), interval_ms, node: node.text.clone(), rc, instance: None };
+                        first.injections.push(injection.clone());
+                        repeated.push(injection);
+                    }
+                    repeats = repeats.max(*times);
+                    labels.push(format!(
+                        "{}{} of {} fails on {}",
+                        op.text,
+                        interval.as_ref().map(|i| format!(" {}", i.text)).unwrap_or_default(),
+                        resource.text,
+                        node.text
+                    ));
+                }
+                Event::Node { node, change, .. } => {
+                    let name = node.text.clone();
+                    match change {
+                        NodeChange::Fails => first.args.extend(["-f".to_string(), name.clone()]),
+                        NodeChange::Status(NodeStatus::Offline) => first.args.extend(["-d".to_string(), name.clone()]),
+                        NodeChange::Status(NodeStatus::Online) => {
+                            first.args.extend(["-u".to_string(), name.clone()]);
+                            if standby.contains(&name) {
+                                standby.retain(|n| *n != name);
+                                first.attributes.push(AttributeChange { node: name.clone(), name: "standby".into(), value: "off".into() });
+                            }
+                        }
+                        NodeChange::Status(NodeStatus::Standby) => {
+                            standby.push(name.clone());
+                            first.attributes.push(AttributeChange { node: name.clone(), name: "standby".into(), value: "on".into() });
+                        }
+                    }
+                    let what = match change {
+                        NodeChange::Fails => "fails",
+                        NodeChange::Status(NodeStatus::Offline) => "goes offline",
+                        NodeChange::Status(NodeStatus::Online) => "comes online",
+                        NodeChange::Status(NodeStatus::Standby) => "goes to standby",
+                    };
+                    labels.push(format!("node {name} {what}"));
+                }
+                Event::Attribute { name, value, node, .. } => {
+                    first.attributes.push(AttributeChange { node: node.text.clone(), name: name.text.clone(), value: value.text.clone() });
+                    labels.push(format!("attribute {} = {} on {}", name.text, value.text, node.text));
+                }
+                Event::TimePasses { duration, .. } => {
+                    let d = parse_duration(&duration.text).map_err(|e| format!("`{}` is not a duration: {e}", duration.text))?;
+                    elapsed_ms = elapsed_ms.saturating_add(d.ms);
+                    first.elapsed_ms = elapsed_ms;
+                    labels.push(format!("{} pass", duration.text));
+                }
+            }
+        }
+        let label = labels.join("; ");
+        first.label = if repeats > 1 { format!("{label} (1 of {repeats})") } else { label.clone() };
+        runs.push(first);
+        for k in 2..=repeats {
+            runs.push(Run {
+                label: format!("{label} ({k} of {repeats})"),
+                attributes: Vec::new(),
+                injections: repeated.clone(),
+                args: Vec::new(),
+                simulate: true,
+                elapsed_ms,
+                judged: true,
+            });
+        }
+    }
+    if test.steps.is_empty() {
+        // No event: the test asks how the cluster reacts to the given state itself.
+        runs.push(Run {
+            label: "the given state".into(),
+            attributes: Vec::new(),
+            injections: Vec::new(),
+            args: Vec::new(),
+            simulate: true,
+            elapsed_ms: 0,
+            judged: true,
+        });
+    }
+    Ok(Plan { start_cib, runs })
+}
+
+/// The compiled CIB with quorum, a feature set, every node the test uses, and their status.
+fn start_cib(cib: &str, status: &[(String, NodeStatus)], attributes: &[(String, Vec<(String, String)>)]) -> String {
+    let mut states = String::new();
+    let mut node_elements = String::new();
+    for (node, state) in status {
+        let name = escape(node);
+        if !cib.contains(&format!("uname=\"{name}\"")) {
+            node_elements.push_str(&format!("<node id=\"{name}\" uname=\"{name}\"/>"));
+        }
+        let mut attrs: Vec<(String, String)> = attributes.iter().filter(|(n, _)| n == node).flat_map(|(_, list)| list.clone()).collect();
+        if *state == NodeStatus::Standby {
+            attrs.push(("standby".into(), "on".into()));
+        }
+        let transient = transient(node, &attrs);
+        match state {
+            NodeStatus::Offline => states.push_str(&format!(
+                "<node_state id=\"{name}\" uname=\"{name}\" in_ccm=\"false\" crmd=\"offline\" join=\"down\" expected=\"down\">{transient}</node_state>"
+            )),
+            _ => states.push_str(&format!(
+                "<node_state id=\"{name}\" uname=\"{name}\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\">{transient}</node_state>"
+            )),
+        }
+    }
+    let mut xml = cib.replacen("<cib ", &format!("<cib crm_feature_set=\"{FEATURE_SET}\" have-quorum=\"1\" "), 1);
+    if !node_elements.is_empty() {
+        xml = if xml.contains("<nodes/>") {
+            xml.replacen("<nodes/>", &format!("<nodes>{node_elements}</nodes>"), 1)
+        } else if xml.contains("</nodes>") {
+            xml.replacen("</nodes>", &format!("{node_elements}</nodes>"), 1)
+        } else {
+            xml.replacen("<resources", &format!("<nodes>{node_elements}</nodes><resources"), 1)
+        };
+    }
+    if xml.contains("<status/>") {
+        xml.replacen("<status/>", &format!("<status>{states}</status>"), 1)
+    } else {
+        xml.replacen("</configuration>", &format!("</configuration><status>{states}</status>"), 1)
+    }
+}
+
+/// The OPSPEC of an injection on the CIB as it is now: a clone instance's results go under the
+/// history id it already has on that node (`pgsql:1`), else under the next free instance.
+pub fn inject_spec(cib: &str, injection: &Injection, model: &Model) -> String {
+    let Injection { primitive, op, interval_ms, node, rc, instance } = injection;
+    let id = match instance {
+        Some(k) => format!("{primitive}:{k}"),
+        None if model.enclosing_clone(primitive).is_none() => primitive.clone(),
+        None => history_id(cib, node, primitive).unwrap_or_else(|| format!("{primitive}:0")),
+    };
+    format!("{id}_{op}_{interval_ms}@{node}={rc}")
+}
+
+/// The id under which `node` records the history of (an instance of) `primitive`.
+fn history_id(cib: &str, node: &str, primitive: &str) -> Option<String> {
+    let root = crate::cib::read_xml(cib).ok()?;
+    let state = root.child("status")?.children_named("node_state").find(|s| s.value("uname") == Some(node))?;
+    let resources = state.child("lrm")?.child("lrm_resources")?;
+    let ids: Vec<&str> = resources
+        .children_named("lrm_resource")
+        .filter_map(|r| r.value("id"))
+        .filter(|id| *id == primitive || id.strip_prefix(primitive).is_some_and(|rest| rest.starts_with(':')))
+        .collect();
+    ids.first().map(|id| (*id).to_string())
+}
+
+/// Seconds since 1970 as the ISO 8601 date-time `crm_simulate -t` reads (UTC).
+pub fn iso_time(unix_seconds: u64) -> String {
+    let days = unix_seconds / 86_400;
+    let rest = unix_seconds % 86_400;
+    // Civil date from a day count (Howard Hinnant's algorithm, for dates after 1970).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_time_is_utc_calendar_time() {
+        assert_eq!(iso_time(0), "1970-01-01 00:00:00Z");
+        assert_eq!(iso_time(1_795_319_139), "2026-11-22 03:45:39Z");
+        assert_eq!(iso_time(951_782_400), "2000-02-29 00:00:00Z");
+    }
+}
