@@ -101,6 +101,9 @@ enum Command {
         format: test::TestFormat,
         #[arg(long, value_enum, default_value_t)]
         target: TargetArg,
+        /// Keep each test's CIBs (start.xml, run-N.xml) in DIR/test-N, to replay them with crm_simulate.
+        #[arg(long, value_name = "DIR")]
+        keep: Option<std::path::PathBuf>,
     },
     /// Rewrite policy files in the canonical layout (comments are kept).
     Fmt {
@@ -224,7 +227,7 @@ fn main() -> ExitCode {
         Command::Agents { command: AgentsCommand::Import { specs, installed, output } } => agents::import(&specs, installed, output.as_deref()),
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Lsp { no_installed_agents, stdio: _ } => lsp::run(no_installed_agents),
-        Command::Test { files, agents, levels, format, target } => test::run(&files, &agents, &levels, format, target.into()),
+        Command::Test { files, agents, levels, format, target, keep } => test::run(&files, &agents, &levels, format, target.into(), keep.as_deref()),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lint { files, live, agents, levels, fix, format } => lint::run(&files, live, &agents, &levels, fix, format),
         Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),

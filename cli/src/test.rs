@@ -9,8 +9,8 @@ use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hapolicy_compiler::model::Model;
-use hapolicy_compiler::scenario::judge::{judge, RunOutput, TestReport};
-use hapolicy_compiler::scenario::plan::{inject_spec, iso_time, plan, Run};
+use hapolicy_compiler::scenario::judge::{givens_hold, judge, RunOutput, TestReport};
+use hapolicy_compiler::scenario::plan::{anonymous_history, copy_digests, inject_spec, iso_time, plan, Run, RunKind};
 use hapolicy_compiler::scenario::report::{render_human, render_json};
 use hapolicy_compiler::span::LineIndex;
 use hapolicy_compiler::syntax::ast::TestBlock;
@@ -30,7 +30,7 @@ fn tool(name: &str) -> Option<PathBuf> {
     ["/usr/sbin", "/usr/bin", "/sbin", "/bin"].iter().map(|dir| Path::new(dir).join(name)).find(|p| p.exists())
 }
 
-pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelArgs, format: TestFormat, target: Target) -> u8 {
+pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelArgs, format: TestFormat, target: Target, keep: Option<&Path>) -> u8 {
     let levels = match config::levels_for(files, levels) {
         Ok(l) => l,
         Err(e) => {
@@ -67,7 +67,10 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelAr
     for (index, (file, test)) in compiler.tests().iter().enumerate() {
         let (path, text) = compiler.file(*file).unwrap_or(("", ""));
         let line = LineIndex::new(text).line_col(text, test.span.start as usize).line;
-        let scratch = std::env::temp_dir().join(format!("hapolicy-test-{}-{index}", std::process::id()));
+        let scratch = match keep {
+            Some(dir) => dir.join(format!("test-{}", index + 1)),
+            None => std::env::temp_dir().join(format!("hapolicy-test-{}-{index}", std::process::id())),
+        };
         let mut report =
             TestReport { name: test.name.text.clone(), file: path.to_string(), line, passed: false, outcomes: Vec::new(), transition: Vec::new(), error: None };
         match run_test(&tools, compiler.model(), &cib, test, text, &scratch) {
@@ -78,7 +81,9 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelAr
             }
             Err(error) => report.error = Some(error),
         }
-        let _ = std::fs::remove_dir_all(&scratch);
+        if keep.is_none() {
+            let _ = std::fs::remove_dir_all(&scratch);
+        }
         reports.push(report);
     }
     match format {
@@ -109,9 +114,21 @@ fn run_test(tools: &Tools, model: &Model, cib: &str, test: &TestBlock, source: &
     let mut outputs = Vec::new();
     for (i, run) in plan.runs.iter().enumerate() {
         let next = scratch.join(format!("run-{i}.xml"));
-        let xml = run_once(tools, model, run, &current, &next)?;
+        let xml = run_once(tools, run, &current, &next)?;
         outputs.push(RunOutput { label: run.label.clone(), judged: run.judged, xml });
-        current = next;
+        current = match run.kind {
+            // The given state held while Pacemaker placed what the givens leave open: go on from there.
+            RunKind::Digests if givens_hold(model, test, &outputs.last().map_or(String::new(), |o| o.xml.clone())) => next,
+            // It did not: go on from the givens alone, so that the first judged transition shows
+            // what Pacemaker does with them.
+            RunKind::Digests => {
+                let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+                let patched = scratch.join(format!("run-{i}-given.xml"));
+                std::fs::write(&patched, copy_digests(&read(&current)?, &read(&next)?)).map_err(|e| format!("cannot write {}: {e}", patched.display()))?;
+                patched
+            }
+            RunKind::Record | RunKind::Simulate => next,
+        };
     }
     let final_cib = std::fs::read_to_string(&current).map_err(|e| format!("cannot read {}: {e}", current.display()))?;
     Ok(judge(model, test, source, &outputs, &final_cib))
@@ -119,7 +136,7 @@ fn run_test(tools: &Tools, model: &Model, cib: &str, test: &TestBlock, source: &
 
 /// One run: attributes first (as the cluster's attribute manager would set them), then the
 /// scheduler with the injections; returns crm_simulate's XML output.
-fn run_once(tools: &Tools, model: &Model, run: &Run, input: &Path, output: &Path) -> Result<String, String> {
+fn run_once(tools: &Tools, run: &Run, input: &Path, output: &Path) -> Result<String, String> {
     for change in &run.attributes {
         let status = Command::new(&tools.attribute)
             .env("CIB_file", input)
@@ -130,17 +147,16 @@ fn run_once(tools: &Tools, model: &Model, run: &Run, input: &Path, output: &Path
             return Err(format!("crm_attribute could not set {} on {}: {}", change.name, change.node, String::from_utf8_lossy(&status.stderr).trim()));
         }
     }
-    let current = std::fs::read_to_string(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
     let mut command = Command::new(&tools.simulate);
     command.arg("-x").arg(input);
-    if run.simulate {
+    if run.kind != RunKind::Record {
         command.args(["-S", "-s"]);
     }
     if run.elapsed_ms > 0 {
         command.arg("-t").arg(iso_time(tools.now + run.elapsed_ms / 1000));
     }
     for injection in &run.injections {
-        command.arg("-i").arg(inject_spec(&current, injection, model));
+        command.arg("-i").arg(inject_spec(injection));
     }
     command.args(&run.args).arg("-O").arg(output).arg("--output-as=xml");
     let result = command.output().map_err(|e| format!("cannot run crm_simulate: {e}"))?;
@@ -149,6 +165,11 @@ fn run_once(tools: &Tools, model: &Model, run: &Run, input: &Path, output: &Path
     // crm_simulate reports an injection it cannot place on stderr and carries on.
     if !result.status.success() || stderr.contains("Invalid resource") {
         return Err(format!("crm_simulate failed in `{}`: {}", run.label, stderr.trim()));
+    }
+    if run.kind == RunKind::Record {
+        // The givens' history, recorded as the cluster records anonymous clone instances.
+        let saved = std::fs::read_to_string(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
+        std::fs::write(output, anonymous_history(&saved, &run.injections)).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
     }
     Ok(stdout)
 }

@@ -14,7 +14,7 @@ mod duplicate_operation;
 mod fail_count;
 mod fail_count_above_threshold;
 mod fail_count_fatal;
-mod failure_policy;
+pub(crate) mod failure_policy;
 mod failure_timeout_with_block;
 mod fencing_required;
 mod interval_origin_with_start_delay;

@@ -98,6 +98,7 @@ fn verb_of(word: &str) -> &str {
         "stops" => "stop",
         "promotes" => "promote",
         "demotes" => "demote",
+        "re-promotes" => "re-promote",
         other => other,
     }
 }
@@ -142,6 +143,31 @@ fn sorted_nodes(nodes: impl IntoIterator<Item = String>) -> Vec<String> {
     nodes.sort();
     nodes.dedup();
     nodes
+}
+
+/// Whether the state a run left (its `--output-as=xml` output) is the one the givens describe:
+/// every given resource active exactly where, and in the role, they say.
+pub fn givens_hold(model: &Model, test: &TestBlock, xml: &str) -> bool {
+    let Ok(root) = read_xml(xml) else { return false };
+    let mut instances = Vec::new();
+    if let Some(resources) = root.child("revised_cluster_status").and_then(|s| s.child("resources")) {
+        collect_instances(resources, &mut instances);
+    }
+    test.givens.iter().all(|given| {
+        let crate::syntax::ast::Given::Resource { resource, state, nodes, .. } = given else { return true };
+        let primitives = primitives_of(model, &resource.text).unwrap_or_default();
+        let wanted = sorted_nodes(nodes.iter().map(|n| n.text.clone()));
+        let mine = instances.iter().filter(|i| primitives.contains(&i.primitive));
+        let found = |role: Option<&str>| sorted_nodes(mine.clone().filter(|i| role.is_none_or(|r| i.role == r)).flat_map(|i| i.nodes.clone()));
+        match state {
+            ResourceState::Stopped if wanted.is_empty() => found(None).is_empty(),
+            ResourceState::Stopped => found(None).iter().all(|n| !wanted.contains(n)),
+            // With several instances, the given nodes must be among those running.
+            ResourceState::Running => wanted.iter().all(|n| found(None).contains(n)),
+            ResourceState::Promoted => wanted.iter().all(|n| found(Some("Promoted")).contains(n)),
+            ResourceState::Unpromoted => wanted.iter().all(|n| found(Some("Unpromoted")).contains(n)),
+        }
+    })
 }
 
 /// Judges `test` on the outputs of its runs and the CIB the last run saved.

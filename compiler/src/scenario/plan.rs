@@ -2,12 +2,17 @@
 //! section built from the givens) and the `crm_simulate` runs that follow.
 //!
 //! The givens are injected as operation history (a start, and a promote for the promoted role)
-//! in a run that does not schedule anything, followed by one settling run: injected history
-//! carries no parameter digests, so the scheduler's first look restarts everything "due to
-//! resource definition change" and starts the recurring monitors; that run is not judged. Each
+//! in a run that does not schedule anything. Injected history carries no parameter digests, and
+//! the scheduler restarts whatever has none "due to resource definition change"; so one more run
+//! (the digests run) executes a transition from the givens. When the given resources are still
+//! where the givens put them afterwards, the test goes on from that state: Pacemaker has placed
+//! the resources the givens leave open, and recorded digests and monitors. When they are not (the
+//! policy would not keep the given state), the test goes on from the givens alone with the
+//! digests copied in, so that the first judged transition shows what Pacemaker does with them. Each
 //! `when` clause is then one run (a failure repeated N times is N runs: after each failure the
 //! cluster reacts before the next one). Fail counts are kept by `crm_simulate` itself.
 
+use crate::checks::failure_policy::start_failure_is_fatal;
 use crate::model::Model;
 use crate::scenario::resolve::{is_promotable, op_interval, primitives_of};
 use crate::syntax::ast::{Event, Given, NodeChange, NodeStatus, ResourceState, TestBlock};
@@ -39,6 +44,19 @@ pub struct AttributeChange {
     pub value: String,
 }
 
+/// What a run is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    /// Records the givens' history (no `-S`); the shell then applies `anonymous_history`.
+    Record,
+    /// Executes one transition from the recorded state only to learn the parameter digests
+    /// Pacemaker records with each operation; the shell copies them into the recorded state
+    /// (`copy_digests`) and carries on from there, not from this run's result.
+    Digests,
+    /// A scheduler run (`-S`) whose result the next run starts from.
+    Simulate,
+}
+
 /// One `crm_simulate` run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Run {
@@ -48,8 +66,7 @@ pub struct Run {
     pub injections: Vec<Injection>,
     /// Node events and other arguments: `-u NODE`, `-d NODE`, `-f NODE`.
     pub args: Vec<String>,
-    /// `-S`: schedule and execute the transition; false for the run that only records the givens.
-    pub simulate: bool,
+    pub kind: RunKind,
     /// Time passed since the test started (`-t now+elapsed` once non-zero).
     pub elapsed_ms: u64,
     /// Whether the report shows this run's transition (the setup runs are not shown).
@@ -196,13 +213,13 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
     let mut runs = Vec::new();
     let has_history = !injections.is_empty();
     if has_history {
-        runs.push(Run { label: "given".into(), attributes: Vec::new(), injections, args: Vec::new(), simulate: false, elapsed_ms: 0, judged: false });
+        runs.push(Run { label: "given".into(), attributes: Vec::new(), injections, args: Vec::new(), kind: RunKind::Record, elapsed_ms: 0, judged: false });
         runs.push(Run {
-            label: "settle".into(),
+            label: "digests".into(),
             attributes: Vec::new(),
             injections: Vec::new(),
             args: Vec::new(),
-            simulate: true,
+            kind: RunKind::Digests,
             elapsed_ms: 0,
             judged: false,
         });
@@ -212,8 +229,9 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
     for step in &test.steps {
         let mut repeats = 1u32;
         let mut first =
-            Run { label: String::new(), attributes: Vec::new(), injections: Vec::new(), args: Vec::new(), simulate: true, elapsed_ms, judged: true };
+            Run { label: String::new(), attributes: Vec::new(), injections: Vec::new(), args: Vec::new(), kind: RunKind::Simulate, elapsed_ms, judged: true };
         let mut repeated = Vec::new();
+        let mut repeated_attributes = Vec::new();
         let mut labels = Vec::new();
         for event in &step.events {
             match event {
@@ -223,8 +241,17 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
                         Some(rc) => exit_code(&rc.text)?,
                         None => 1,
                     };
+                    // The controller sets INFINITY for a failed stop, and for a failed start when
+                    // start-failure-is-fatal; crm_simulate 2.1 only adds 1, so the count is set first.
+                    let fatal = rc != 0 && interval.is_none() && (op.text == "stop" || (op.text == "start" && start_failure_is_fatal(model)));
                     for primitive in primitives {
                         let interval_ms = op_interval(model, &primitive, &op.text, interval.as_ref().map(|i| i.text.as_str()))?;
+                        if fatal && interval_ms == 0 {
+                            let change =
+                                AttributeChange { node: node.text.clone(), name: format!("fail-count-{primitive}#{}_0", op.text), value: "INFINITY".into() };
+                            first.attributes.push(change.clone());
+                            repeated_attributes.push(change);
+                        }
                         let injection = Injection { primitive, op: op.text.clone(), interval_ms, node: node.text.clone(), rc, instance: None };
                         first.injections.push(injection.clone());
                         repeated.push(injection);
@@ -281,10 +308,10 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
         for k in 2..=repeats {
             runs.push(Run {
                 label: format!("{label} ({k} of {repeats})"),
-                attributes: Vec::new(),
+                attributes: repeated_attributes.clone(),
                 injections: repeated.clone(),
                 args: Vec::new(),
-                simulate: true,
+                kind: RunKind::Simulate,
                 elapsed_ms,
                 judged: true,
             });
@@ -297,7 +324,7 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
             attributes: Vec::new(),
             injections: Vec::new(),
             args: Vec::new(),
-            simulate: true,
+            kind: RunKind::Simulate,
             elapsed_ms: 0,
             judged: true,
         });
@@ -345,29 +372,79 @@ fn start_cib(cib: &str, status: &[(String, NodeStatus)], attributes: &[(String, 
     }
 }
 
-/// The OPSPEC of an injection on the CIB as it is now: a clone instance's results go under the
-/// history id it already has on that node (`pgsql:1`), else under the next free instance.
-pub fn inject_spec(cib: &str, injection: &Injection, model: &Model) -> String {
+/// The OPSPEC of an injection. History the givens create goes under a clone instance's own
+/// name (`pgsql:1`: crm_simulate finds no resource called `pgsql` before it has history), which
+/// `anonymous_history` then renames; later results go under the primitive's name, as a cluster
+/// records an anonymous clone's history and fail counts (`fail-count-pgsql#monitor_10000`).
+pub fn inject_spec(injection: &Injection) -> String {
     let Injection { primitive, op, interval_ms, node, rc, instance } = injection;
     let id = match instance {
         Some(k) => format!("{primitive}:{k}"),
-        None if model.enclosing_clone(primitive).is_none() => primitive.clone(),
-        None => history_id(cib, node, primitive).unwrap_or_else(|| format!("{primitive}:0")),
+        None => primitive.clone(),
     };
     format!("{id}_{op}_{interval_ms}@{node}={rc}")
 }
 
-/// The id under which `node` records the history of (an instance of) `primitive`.
-fn history_id(cib: &str, node: &str, primitive: &str) -> Option<String> {
-    let root = crate::cib::read_xml(cib).ok()?;
-    let state = root.child("status")?.children_named("node_state").find(|s| s.value("uname") == Some(node))?;
-    let resources = state.child("lrm")?.child("lrm_resources")?;
-    let ids: Vec<&str> = resources
-        .children_named("lrm_resource")
-        .filter_map(|r| r.value("id"))
-        .filter(|id| *id == primitive || id.strip_prefix(primitive).is_some_and(|rest| rest.starts_with(':')))
-        .collect();
-    ids.first().map(|id| (*id).to_string())
+/// The CIB with the history of clone instances (`pgsql:0`) recorded under the primitive's name
+/// (`pgsql`), as the cluster records anonymous clones (one instance per node).
+pub fn anonymous_history(cib: &str, injections: &[Injection]) -> String {
+    let mut out = cib.to_string();
+    for injection in injections {
+        if let Some(k) = injection.instance {
+            let primitive = &injection.primitive;
+            out = out.replace(&format!("\"{primitive}:{k}\""), &format!("\"{primitive}\"")).replace(&format!("\"{primitive}:{k}_"), &format!("\"{primitive}_"));
+        }
+    }
+    out
+}
+
+/// The recorded history with the `op-digest` of each operation (by history id and action) that
+/// the digests run recorded; operations it never ran keep none.
+pub fn copy_digests(recorded: &str, digests_run: &str) -> String {
+    let Ok(learned) = crate::cib::read_xml(digests_run) else { return recorded.to_string() };
+    let Ok(tree) = crate::cib::read_xml(recorded) else { return recorded.to_string() };
+    let mut digests: Vec<(String, String, String)> = Vec::new();
+    for_each_op(&learned, &mut |resource, op| {
+        if let (Some(action), Some(digest), Some("0")) = (op.value("operation"), op.value("op-digest"), op.value("interval")) {
+            digests.push((resource.to_string(), action.to_string(), digest.to_string()));
+        }
+    });
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    for_each_op(&tree, &mut |resource, op| {
+        if op.value("op-digest").is_some() || op.value("interval") != Some("0") {
+            return;
+        }
+        let Some(action) = op.value("operation") else { return };
+        if let Some((_, _, digest)) = digests.iter().find(|(r, a, _)| r == resource && a == action) {
+            let end = op.span.end as usize;
+            let close = if recorded.get(..end).is_some_and(|t| t.ends_with("/>")) { end - 2 } else { end - 1 };
+            inserts.push((close, format!(" op-digest=\"{}\"", escape(digest))));
+        }
+    });
+    inserts.sort_by_key(|insert| std::cmp::Reverse(insert.0));
+    let mut out = recorded.to_string();
+    for (at, text) in inserts {
+        if out.is_char_boundary(at) {
+            out.insert_str(at, &text);
+        }
+    }
+    out
+}
+
+fn for_each_op(root: &crate::cib::XmlElement, f: &mut dyn FnMut(&str, &crate::cib::XmlElement)) {
+    let Some(status) = root.child("status") else { return };
+    for state in status.children_named("node_state") {
+        for lrm in state.children_named("lrm") {
+            for resources in lrm.children_named("lrm_resources") {
+                for resource in resources.children_named("lrm_resource") {
+                    let id = resource.value("id").unwrap_or("");
+                    for op in resource.children_named("lrm_rsc_op") {
+                        f(id, op);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Seconds since 1970 as the ISO 8601 date-time `crm_simulate -t` reads (UTC).

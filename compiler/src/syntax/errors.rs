@@ -65,7 +65,7 @@ fn describe_rule(rule: Rule) -> Option<&'static str> {
         test_body => "`{` with `given`, `when` and `expect`",
         node_status => "`online`, `offline` or `standby`",
         rsc_state => "`running`, `promoted`, `unpromoted` or `stopped`",
-        action_verb => "an action (`migrates`, `moves`, `restarts`, `recovers`, `reloads`, `starts`, `stops`, `promotes`, `demotes`)",
+        action_verb => "an action (`migrates`, `moves`, `restarts`, `recovers`, `reloads`, `starts`, `stops`, `promotes`, `demotes`, `re-promotes`)",
         kw_on => "`on`",
         kw_of => "`of`",
         kw_fails => "`fails`",
