@@ -53,7 +53,7 @@ pub fn op_interval(model: &Model, primitive: &str, op: &str, written: Option<&st
     }
     let list: Vec<String> = configured.iter().map(|ms| format_duration(*ms)).collect();
     Err(if list.is_empty() {
-        format!("`{primitive}` has no recurring `{op}` operation")
+        format!("`{primitive}` never runs `{op}`{}", if ms == 0 { "" } else { " at any interval" })
     } else {
         format!("`{primitive}` runs `{op}` with interval {}, not {}", list.join(", "), format_duration(ms))
     })
