@@ -215,3 +215,21 @@ pub fn check(model: &Model, tests: &[(FileId, Arc<TestBlock>)]) -> Vec<Diagnosti
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Compiler;
+
+    #[test]
+    fn editors_see_test_diagnostics_with_per_item_parsing() {
+        let text = "cluster { stonith-enabled = false }\nprimitive web: ocf:heartbeat:Dummy { op monitor interval=10s }\ntest \"t\" {\n  when monitor 15s of wbe fails on n1\n  expect web promoted on n1\n}\n";
+        for per_item in [false, true] {
+            let mut compiler = Compiler::default();
+            compiler.set_per_item_parsing(per_item);
+            compiler.set_file("a.hapolicy", text.to_string());
+            let codes: Vec<&str> = compiler.diagnostics().iter().map(|d| d.code.code).collect();
+            assert_eq!(codes, ["HP2401", "HP2404"], "per-item parsing {per_item}");
+            assert_eq!(compiler.tests().len(), 1);
+        }
+    }
+}

@@ -8,6 +8,8 @@ use crate::agents::{AgentSchema, ContentType};
 use crate::model::{Model, SymbolKind, ON_FAIL_VALUES, ROLE_VALUES};
 use crate::syntax::{chunks, code_chars, ITEM_KEYWORDS};
 
+mod test_block;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompletionKind {
     Keyword,
@@ -205,6 +207,9 @@ impl Context {
     /// Inside an item's `{ ... }`.
     fn body_candidates(&self, model: &Model, schema_of: &dyn Fn(&str) -> Option<AgentSchema>) -> Vec<Completion> {
         let keyword = self.keyword();
+        if keyword == "test" {
+            return test_block::candidates(model, &self.words());
+        }
         let block = self.blocks.last().map_or("", String::as_str);
         let block_word = block.split_whitespace().next().unwrap_or("");
         let words = self.words();

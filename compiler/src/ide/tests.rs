@@ -37,6 +37,13 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
     ("location l: db-clone {\n  rule -inf: fail-count(ip, monitor, |", &["10s"], &[]),
     ("cluster {\n  no-quorum-policy = |\n}", &["stop", "freeze", "ignore"], &[]),
     ("rsc-defaults {\n  |\n}", &["resource-stickiness", "migration-threshold"], &["no-quorum-policy"]),
+    ("test \"t\" {\n  |\n}", &["given", "when", "expect"], &["primitive"]),
+    ("test \"t\" {\n  given |\n}", &["nodes", "ip", "db-clone"], &["n1"]),
+    ("test \"t\" {\n  given ip running on |\n}", &["n1", "n2"], &["ip"]),
+    ("test \"t\" {\n  when monitor of |\n}", &["ip"], &["n1"]),
+    ("test \"t\" {\n  when node n1 |\n}", &["fails", "standby"], &["ip"]),
+    ("test \"t\" {\n  expect ip |\n}", &["running", "migrates", "banned"], &["n1"]),
+    ("test \"t\" {\n  expect fail-count ip |\n}", &["monitor", "on"], &["promote"]),
 ];
 
 #[test]
