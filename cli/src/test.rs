@@ -10,7 +10,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use hapolicy_compiler::model::Model;
 use hapolicy_compiler::scenario::judge::{givens_hold, judge, RunOutput, TestReport};
-use hapolicy_compiler::scenario::plan::{anonymous_history, copy_digests, inject_spec, iso_time, plan, Run, RunKind};
+use hapolicy_compiler::scenario::plan::{
+    anonymous_history, clear_fail_counts, copy_digests, inject_spec, iso_time, plan, restamp, share_digests, Run, RunKind,
+};
 use hapolicy_compiler::scenario::report::{render_human, render_json};
 use hapolicy_compiler::span::LineIndex;
 use hapolicy_compiler::syntax::ast::TestBlock;
@@ -61,7 +63,7 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelAr
         Some(xml) => xml.to_string(),
         None => compiler.cib_despite_check_errors(),
     };
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = unix_now();
     let tools = Tools { simulate, attribute, now };
     let mut reports = Vec::new();
     for (index, (file, test)) in compiler.tests().iter().enumerate() {
@@ -112,9 +114,20 @@ fn run_test(tools: &Tools, model: &Model, cib: &str, test: &TestBlock, source: &
     let mut current = scratch.join("start.xml");
     std::fs::write(&current, &plan.start_cib).map_err(|e| format!("cannot write {}: {e}", current.display()))?;
     let mut outputs = Vec::new();
+    let simulated_clock = plan.start_time.is_some() || plan.runs.iter().any(|r| r.elapsed_ms > 0);
+    let start = plan.start_time.unwrap_or(tools.now);
+    let mut clocks = Vec::new();
     for (i, run) in plan.runs.iter().enumerate() {
         let next = scratch.join(format!("run-{i}.xml"));
-        let xml = run_once(tools, run, &current, &next)?;
+        let clock = simulated_clock.then(|| start + run.elapsed_ms / 1000);
+        let real_start = unix_now();
+        let xml = run_once(tools, run, clock, &current, &next)?;
+        if let Some(at) = clock {
+            // What this run injected or executed happened at the simulated time, not now.
+            let saved = std::fs::read_to_string(&next).map_err(|e| format!("cannot read {}: {e}", next.display()))?;
+            std::fs::write(&next, restamp(&saved, real_start, unix_now(), at, &clocks)).map_err(|e| format!("cannot write {}: {e}", next.display()))?;
+            clocks.push(at);
+        }
         outputs.push(RunOutput { label: run.label.clone(), judged: run.judged, xml });
         current = match run.kind {
             // The given state held while Pacemaker placed what the givens leave open: go on from there.
@@ -136,7 +149,11 @@ fn run_test(tools: &Tools, model: &Model, cib: &str, test: &TestBlock, source: &
 
 /// One run: attributes first (as the cluster's attribute manager would set them), then the
 /// scheduler with the injections; returns crm_simulate's XML output.
-fn run_once(tools: &Tools, run: &Run, input: &Path, output: &Path) -> Result<String, String> {
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn run_once(tools: &Tools, run: &Run, clock: Option<u64>, input: &Path, output: &Path) -> Result<String, String> {
     for change in &run.attributes {
         let status = Command::new(&tools.attribute)
             .env("CIB_file", input)
@@ -147,24 +164,46 @@ fn run_once(tools: &Tools, run: &Run, input: &Path, output: &Path) -> Result<Str
             return Err(format!("crm_attribute could not set {} on {}: {}", change.name, change.node, String::from_utf8_lossy(&status.stderr).trim()));
         }
     }
-    let mut command = Command::new(&tools.simulate);
-    command.arg("-x").arg(input);
-    if run.kind != RunKind::Record {
-        command.args(["-S", "-s"]);
-    }
-    if run.elapsed_ms > 0 {
-        command.arg("-t").arg(iso_time(tools.now + run.elapsed_ms / 1000));
-    }
-    for injection in &run.injections {
-        command.arg("-i").arg(inject_spec(injection));
-    }
-    command.args(&run.args).arg("-O").arg(output).arg("--output-as=xml");
-    let result = command.output().map_err(|e| format!("cannot run crm_simulate: {e}"))?;
+    let simulate = |input: &Path, schedule: bool, injections: bool, output: &Path| -> Result<std::process::Output, String> {
+        let mut command = Command::new(&tools.simulate);
+        command.arg("-x").arg(input);
+        if schedule {
+            command.args(["-S", "-s"]).args(&run.args);
+        }
+        if let Some(at) = clock {
+            command.arg("-t").arg(iso_time(at));
+        }
+        if injections {
+            for injection in &run.injections {
+                command.arg("-i").arg(inject_spec(injection));
+            }
+        }
+        command.arg("-O").arg(output).arg("--output-as=xml");
+        command.output().map_err(|e| format!("cannot run crm_simulate: {e}"))
+    };
+    let result = if run.kind == RunKind::Simulate && !run.injections.is_empty() {
+        // Results are injected first, given the digests their operation records elsewhere,
+        // and only then scheduled (see `share_digests`).
+        let injected = output.with_extension("injected.xml");
+        let first = simulate(input, false, true, &injected)?;
+        if !first.status.success() || String::from_utf8_lossy(&first.stderr).contains("Invalid resource") {
+            return Err(format!("crm_simulate failed in `{}`: {}", run.label, String::from_utf8_lossy(&first.stderr).trim()));
+        }
+        let saved = std::fs::read_to_string(&injected).map_err(|e| format!("cannot read {}: {e}", injected.display()))?;
+        std::fs::write(&injected, share_digests(&saved)).map_err(|e| format!("cannot write {}: {e}", injected.display()))?;
+        simulate(&injected, true, false, output)?
+    } else {
+        simulate(input, run.kind != RunKind::Record, run.kind == RunKind::Record, output)?
+    };
     let stdout = String::from_utf8_lossy(&result.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&result.stderr);
     // crm_simulate reports an injection it cannot place on stderr and carries on.
     if !result.status.success() || stderr.contains("Invalid resource") {
         return Err(format!("crm_simulate failed in `{}`: {}", run.label, stderr.trim()));
+    }
+    if run.kind == RunKind::Simulate {
+        let saved = std::fs::read_to_string(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
+        std::fs::write(output, clear_fail_counts(&saved, &stdout)).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
     }
     if run.kind == RunKind::Record {
         // The givens' history, recorded as the cluster records anonymous clone instances.

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::diagnostics::{did_you_mean, Code, Diagnostic, FileId, Severity};
+use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic, FileId, Severity};
 use crate::model::Model;
 use crate::scenario::resolve::{is_promotable, op_interval, primitives_of};
 use crate::syntax::ast::{Event, Expect, Given, ResourceState, Spanned, TestBlock};
@@ -145,6 +145,15 @@ impl Ctx<'_> {
         for given in &test.givens {
             match given {
                 Given::Nodes { nodes, .. } | Given::Attribute { nodes, .. } => self.nodes(nodes),
+                Given::Time { value, .. } => {
+                    if let Err(message) = crate::scenario::plan::unix_time(&value.text) {
+                        self.out.push(
+                            Diagnostic::new(&codes::INVALID_DATE, value.span, message)
+                                .in_file(self.file)
+                                .with_help("write a date and time such as `2024-01-15T02:00` (UTC)"),
+                        );
+                    }
+                }
                 Given::Resource { resource, state, nodes, span } => {
                     if self.resource(resource) {
                         self.role(resource, *state, *span);

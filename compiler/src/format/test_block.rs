@@ -54,7 +54,7 @@ fn leaf(text: String, span: Span) -> Line {
 
 fn given_span(given: &Given) -> Span {
     match given {
-        Given::Nodes { span, .. } | Given::Attribute { span, .. } | Given::Resource { span, .. } => *span,
+        Given::Nodes { span, .. } | Given::Attribute { span, .. } | Given::Resource { span, .. } | Given::Time { span, .. } => *span,
     }
 }
 

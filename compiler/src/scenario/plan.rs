@@ -77,6 +77,9 @@ pub struct Run {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub start_cib: String,
+    /// `given time`: the scheduler's clock at the start (seconds since 1970, UTC); else the
+    /// real time of the run.
+    pub start_time: Option<u64>,
     pub runs: Vec<Run>,
 }
 
@@ -142,6 +145,7 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
         }
     };
     let mut injections = Vec::new();
+    let mut start_time = None;
     let mut instances: Vec<(String, u32)> = Vec::new();
     for given in &test.givens {
         match given {
@@ -153,6 +157,7 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
                     }
                 }
             }
+            Given::Time { value, .. } => start_time = Some(unix_time(&value.text)?),
             Given::Attribute { name, value, nodes, .. } => {
                 for node in nodes {
                     mention(&mut status, &node.text);
@@ -329,7 +334,7 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
             judged: true,
         });
     }
-    Ok(Plan { start_cib, runs })
+    Ok(Plan { start_cib, start_time, runs })
 }
 
 /// The compiled CIB with quorum, a feature set, every node the test uses, and their status.
@@ -431,6 +436,91 @@ pub fn copy_digests(recorded: &str, digests_run: &str) -> String {
     out
 }
 
+/// The CIB with the `op-digest` that other records of the same operation carry (on any node:
+/// the parameters are the same) added to the records that lack one, such as injected results.
+/// Without it the scheduler takes the operation's definition as changed and clears its fail
+/// count, which would hide the failure the test injected.
+pub fn share_digests(cib: &str) -> String {
+    let Ok(tree) = crate::cib::read_xml(cib) else { return cib.to_string() };
+    let mut known: Vec<(String, String, String)> = Vec::new();
+    for_each_op(&tree, &mut |resource, op| {
+        if let (Some(key), Some(digest)) = (op.value("operation_key"), op.value("op-digest")) {
+            known.push((resource.to_string(), key.to_string(), digest.to_string()));
+        }
+    });
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    for_each_op(&tree, &mut |resource, op| {
+        if op.value("op-digest").is_some() {
+            return;
+        }
+        let Some(key) = op.value("operation_key") else { return };
+        if let Some((_, _, digest)) = known.iter().find(|(r, k, _)| r == resource && k == key) {
+            let end = op.span.end as usize;
+            let close = if cib.get(..end).is_some_and(|t| t.ends_with("/>")) { end - 2 } else { end - 1 };
+            inserts.push((close, format!(" op-digest=\"{}\"", escape(digest))));
+        }
+    });
+    inserts.sort_by_key(|insert| std::cmp::Reverse(insert.0));
+    let mut out = cib.to_string();
+    for (at, text) in inserts {
+        if out.is_char_boundary(at) {
+            out.insert_str(at, &text);
+        }
+    }
+    out
+}
+
+/// The CIB after the `clear_failcount` actions a run's transition executed (crm_simulate
+/// schedules them but leaves the attributes; on a cluster the controller removes them): the
+/// `fail-count-*` and `last-failure-*` attributes of that resource on that node are gone.
+pub fn clear_fail_counts(cib: &str, run_output: &str) -> String {
+    let Ok(output) = crate::cib::read_xml(run_output) else { return cib.to_string() };
+    let cleared: Vec<(String, String)> = output
+        .child("transition")
+        .map(|t| {
+            t.children_named("cluster_action")
+                .filter(|a| a.value("task") == Some("clear_failcount"))
+                .filter_map(|a| Some((a.value("node")?.to_string(), base_name(a.value("id")?).to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    if cleared.is_empty() {
+        return cib.to_string();
+    }
+    let Ok(tree) = crate::cib::read_xml(cib) else { return cib.to_string() };
+    let mut removals: Vec<crate::span::Span> = Vec::new();
+    if let Some(status) = tree.child("status") {
+        for state in status.children_named("node_state") {
+            let node = state.value("uname").unwrap_or("");
+            for attrs in state.children_named("transient_attributes") {
+                for set in attrs.children_named("instance_attributes") {
+                    for pair in set.children_named("nvpair") {
+                        let name = pair.value("name").unwrap_or("");
+                        let hit = cleared.iter().any(|(n, rsc)| {
+                            n == node && [format!("fail-count-{rsc}#"), format!("last-failure-{rsc}#")].iter().any(|prefix| name.starts_with(prefix.as_str()))
+                        });
+                        if hit {
+                            removals.push(pair.full_span());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    removals.sort_by_key(|s| std::cmp::Reverse(s.start));
+    let mut out = cib.to_string();
+    for span in removals {
+        if out.get(span.range()).is_some() {
+            out.replace_range(span.range(), "");
+        }
+    }
+    out
+}
+
+fn base_name(id: &str) -> &str {
+    id.split(':').next().unwrap_or(id)
+}
+
 fn for_each_op(root: &crate::cib::XmlElement, f: &mut dyn FnMut(&str, &crate::cib::XmlElement)) {
     let Some(status) = root.child("status") else { return };
     for state in status.children_named("node_state") {
@@ -445,6 +535,77 @@ fn for_each_op(root: &crate::cib::XmlElement, f: &mut dyn FnMut(&str, &crate::ci
             }
         }
     }
+}
+
+/// A date and time (`2024-01-15`, `2024-01-15T02:00`, `2024-01-15 02:00:30`, UTC) as seconds
+/// since 1970.
+pub fn unix_time(text: &str) -> Result<u64, String> {
+    let bad = || format!("`{text}` is not a date and time such as `2024-01-15T02:00` (UTC)");
+    let text = text.trim_end_matches('Z');
+    let (date, time) = text.split_once(['T', ' ']).unwrap_or((text, ""));
+    let number = |s: &str| s.parse::<u64>().map_err(|_| bad());
+    let mut date_parts = date.split('-');
+    let (Some(y), Some(m), Some(d), None) = (date_parts.next(), date_parts.next(), date_parts.next(), date_parts.next()) else { return Err(bad()) };
+    let (year, month, day) = (number(y)?, number(m)?, number(d)?);
+    if year < 1970 || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return Err(bad());
+    }
+    let mut seconds = 0;
+    if !time.is_empty() {
+        let parts: Vec<u64> = time.split(':').map(number).collect::<Result<_, _>>()?;
+        let (h, mi, s) = match parts.as_slice() {
+            [h, mi] => (*h, *mi, 0),
+            [h, mi, s] => (*h, *mi, *s),
+            _ => return Err(bad()),
+        };
+        if h > 23 || mi > 59 || s > 60 {
+            return Err(bad());
+        }
+        seconds = h * 3600 + mi * 60 + s;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm, the inverse of `iso_time`).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468).ok_or_else(bad)?;
+    Ok(days * 86_400 + seconds)
+}
+
+/// The CIB with the times crm_simulate stamped on what it injected or executed during a run
+/// (the real time, between `from` and `to`) replaced by the run's simulated time `at`: failure
+/// times (`last-failure-*`) and operation times (`last-rc-change`, `last-run`), so that a
+/// `failure-timeout` counts from the simulated clock. `earlier` are the simulated times of the
+/// runs before, which may fall in the same seconds and are left alone.
+pub fn restamp(cib: &str, from: u64, to: u64, at: u64, earlier: &[u64]) -> String {
+    let Ok(root) = crate::cib::read_xml(cib) else { return cib.to_string() };
+    let mut spans: Vec<crate::span::Span> = Vec::new();
+    let stamped = |value: &str| value.parse::<u64>().is_ok_and(|t| (from..=to).contains(&t) && !earlier.contains(&t));
+    fn walk(element: &crate::cib::XmlElement, f: &mut dyn FnMut(&crate::cib::XmlElement)) {
+        f(element);
+        for child in element.elements() {
+            walk(child, f);
+        }
+    }
+    walk(&root, &mut |element| {
+        let failure_time = element.name == "nvpair" && element.value("name").is_some_and(|n| n.starts_with("last-failure-"));
+        for attr in &element.attrs {
+            let timed = (failure_time && attr.name == "value") || (element.name == "lrm_rsc_op" && matches!(attr.name.as_str(), "last-rc-change" | "last-run"));
+            if timed && stamped(&attr.value) {
+                spans.push(attr.value_span);
+            }
+        }
+    });
+    spans.sort_by_key(|s| std::cmp::Reverse(s.start));
+    let mut out = cib.to_string();
+    for span in spans {
+        if out.get(span.range()).is_some() {
+            out.replace_range(span.range(), &at.to_string());
+        }
+    }
+    out
 }
 
 /// Seconds since 1970 as the ISO 8601 date-time `crm_simulate -t` reads (UTC).
@@ -473,5 +634,18 @@ mod tests {
         assert_eq!(iso_time(0), "1970-01-01 00:00:00Z");
         assert_eq!(iso_time(1_795_319_139), "2026-11-22 03:45:39Z");
         assert_eq!(iso_time(951_782_400), "2000-02-29 00:00:00Z");
+        assert_eq!(unix_time("2026-11-22T03:45:39"), Ok(1_795_319_139));
+        assert_eq!(unix_time("2000-02-29"), Ok(951_782_400));
+        assert!(unix_time("2000-13-01").is_err());
+    }
+
+    #[test]
+    fn restamping_moves_the_run_times_only() {
+        let cib = r#"<cib><status><node_state uname="n1"><transient_attributes><instance_attributes><nvpair name="last-failure-web#monitor_10000" value="1500"/><nvpair name="fail-count-web#monitor_10000" value="1500"/></instance_attributes></transient_attributes><lrm><lrm_resources><lrm_resource id="web"><lrm_rsc_op id="a" last-rc-change="1500" last-run="900"/></lrm_resource></lrm_resources></lrm></node_state></status></cib>"#;
+        let out = restamp(cib, 1000, 2000, 77, &[]);
+        assert_eq!(restamp(cib, 1000, 2000, 77, &[1500]), cib);
+        assert!(out.contains(r#"name="last-failure-web#monitor_10000" value="77""#), "{out}");
+        assert!(out.contains(r#"name="fail-count-web#monitor_10000" value="1500""#), "{out}");
+        assert!(out.contains(r#"last-rc-change="77" last-run="900""#), "{out}");
     }
 }

@@ -403,9 +403,28 @@ pub enum ResourceState {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Given {
-    Nodes { nodes: Vec<Spanned>, status: NodeStatus, span: Span },
-    Attribute { name: Spanned, value: Value, nodes: Vec<Spanned>, span: Span },
-    Resource { resource: Spanned, state: ResourceState, nodes: Vec<Spanned>, span: Span },
+    Nodes {
+        nodes: Vec<Spanned>,
+        status: NodeStatus,
+        span: Span,
+    },
+    Attribute {
+        name: Spanned,
+        value: Value,
+        nodes: Vec<Spanned>,
+        span: Span,
+    },
+    Resource {
+        resource: Spanned,
+        state: ResourceState,
+        nodes: Vec<Spanned>,
+        span: Span,
+    },
+    /// `time 2024-01-15T02:00`: the scheduler's clock when the test starts (UTC).
+    Time {
+        value: Value,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -74,6 +74,7 @@ impl Lower {
             Rule::given_attribute => {
                 Given::Attribute { name: self.spanned(parts.get(1)?), value: self.value(parts.get(2)?), nodes: self.test_nodes(parts.get(4)?.clone()), span }
             }
+            Rule::given_time => Given::Time { value: self.value(parts.get(1)?), span },
             Rule::given_resource => Given::Resource {
                 resource: self.spanned(parts.first()?),
                 state: resource_state(parts.get(1)?.as_str()),
