@@ -74,7 +74,7 @@ fn the_failure_scenarios_behave_as_the_tests_say() {
     assert_eq!(output.status.code(), Some(0), "{report}{}", String::from_utf8_lossy(&output.stderr));
     let passed = report.lines().filter(|l| l.starts_with("ok ")).count();
     println!("{passed} scenario tests pass");
-    assert_eq!(passed, 8, "{report}");
+    assert_eq!(passed, 10, "{report}");
 }
 
 #[test]
