@@ -316,3 +316,69 @@ pub fn judge(model: &Model, test: &TestBlock, source: &str, outputs: &[RunOutput
     }
     (outcomes, transition)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+    use super::*;
+    use crate::Compiler;
+
+    const POLICY: &str = "cluster { stonith-enabled = false }
+primitive web: ocf:heartbeat:Dummy { op monitor interval=10s }
+primitive pgsql: ocf:pacemaker:Stateful
+promotable db: pgsql
+test \"t\" {
+  when monitor of web fails on n1
+  expect web running on n2; web recovers; web banned from n1
+  expect db promoted on n1; db unpromoted on n2
+  expect fail-count web monitor on n1 = 1
+  expect web migrates
+}
+";
+
+    /// What crm_simulate prints with `--output-as=xml -S -s`, cut down to what is judged.
+    const OUTPUT: &str = r#"<pacemaker-result>
+  <allocations>
+    <node_weight function="pcmk__primitive_assign" node="n1" score="-INFINITY" id="web"/>
+    <node_weight function="pcmk__primitive_assign" node="n2" score="0" id="web"/>
+  </allocations>
+  <actions>
+    <rsc_action action="recover" resource="web" source="n1" dest="n2" reason="a reason"/>
+  </actions>
+  <revised_cluster_status><resources>
+    <resource id="web" role="Started" active="true"><node name="n2"/></resource>
+    <clone id="db">
+      <resource id="pgsql" role="Promoted" active="true"><node name="n1"/></resource>
+      <resource id="pgsql" role="Unpromoted" active="true"><node name="n2"/></resource>
+    </clone>
+  </resources></revised_cluster_status>
+</pacemaker-result>"#;
+
+    const SAVED: &str = r#"<cib><status><node_state uname="n1"><transient_attributes><instance_attributes>
+  <nvpair name="fail-count-web#monitor_10000" value="1"/>
+</instance_attributes></transient_attributes></node_state></status></cib>"#;
+
+    #[test]
+    fn expectations_are_judged_on_the_last_run() {
+        let mut compiler = Compiler::default();
+        compiler.set_file("a.hapolicy", POLICY.to_string());
+        let (_, test) = &compiler.tests()[0];
+        let outputs = [RunOutput { label: "monitor of web fails on n1".into(), judged: true, xml: OUTPUT.into() }];
+        let (outcomes, transition) = judge(compiler.model(), test, POLICY, &outputs, SAVED);
+        let verdicts: Vec<(&str, bool)> = outcomes.iter().map(|o| (o.expected.as_str(), o.passed)).collect();
+        assert_eq!(
+            verdicts,
+            [
+                ("web running on n2", true),
+                ("web recovers", true),
+                ("web banned from n1", true),
+                ("db promoted on n1", true),
+                ("db unpromoted on n2", true),
+                ("fail-count web monitor on n1 = 1", true),
+                ("web migrates", false),
+            ]
+        );
+        assert_eq!(outcomes[6].actual, "Recover web ( n1 -> n2 ) due to a reason");
+        assert_eq!(transition, ["when monitor of web fails on n1:", "  Recover    web          ( n1 -> n2 )  due to a reason"]);
+    }
+}
