@@ -108,11 +108,11 @@ fn exit_code(text: &str) -> Result<u32, String> {
     text.parse::<u32>().map_err(|_| format!("`{text}` is not an OCF exit code (a number, or a name such as `not-running`)"))
 }
 
-fn transient(node: &str, attributes: &[(String, String)]) -> String {
+fn transient(id: &str, attributes: &[(String, String)]) -> String {
     if attributes.is_empty() {
         return String::new();
     }
-    let node = escape(node);
+    let node = escape(id);
     let mut out = format!("<transient_attributes id=\"{node}\"><instance_attributes id=\"status-{node}\">");
     for (name, value) in attributes {
         let name = escape(name);
@@ -341,22 +341,34 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
 fn start_cib(cib: &str, status: &[(String, NodeStatus)], attributes: &[(String, Vec<(String, String)>)]) -> String {
     let mut states = String::new();
     let mut node_elements = String::new();
+    // A node's status carries the id the configuration gives it (`node node1 id=1`).
+    let configured: Vec<(String, String)> = crate::cib::read_xml(cib)
+        .ok()
+        .and_then(|root| {
+            let nodes = root.child("configuration")?.child("nodes")?;
+            Some(nodes.children_named("node").filter_map(|n| Some((n.value("uname")?.to_string(), n.value("id")?.to_string()))).collect())
+        })
+        .unwrap_or_default();
     for (node, state) in status {
         let name = escape(node);
-        if !cib.contains(&format!("uname=\"{name}\"")) {
-            node_elements.push_str(&format!("<node id=\"{name}\" uname=\"{name}\"/>"));
-        }
+        let id = match configured.iter().find(|(uname, _)| uname == node) {
+            Some((_, id)) => escape(id),
+            None => {
+                node_elements.push_str(&format!("<node id=\"{name}\" uname=\"{name}\"/>"));
+                name.clone()
+            }
+        };
         let mut attrs: Vec<(String, String)> = attributes.iter().filter(|(n, _)| n == node).flat_map(|(_, list)| list.clone()).collect();
         if *state == NodeStatus::Standby {
             attrs.push(("standby".into(), "on".into()));
         }
-        let transient = transient(node, &attrs);
+        let transient = transient(configured.iter().find(|(uname, _)| uname == node).map_or(node.as_str(), |(_, id)| id.as_str()), &attrs);
         match state {
             NodeStatus::Offline => states.push_str(&format!(
-                "<node_state id=\"{name}\" uname=\"{name}\" in_ccm=\"false\" crmd=\"offline\" join=\"down\" expected=\"down\">{transient}</node_state>"
+                "<node_state id=\"{id}\" uname=\"{name}\" in_ccm=\"false\" crmd=\"offline\" join=\"down\" expected=\"down\">{transient}</node_state>"
             )),
             _ => states.push_str(&format!(
-                "<node_state id=\"{name}\" uname=\"{name}\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\">{transient}</node_state>"
+                "<node_state id=\"{id}\" uname=\"{name}\" in_ccm=\"true\" crmd=\"online\" join=\"member\" expected=\"member\">{transient}</node_state>"
             )),
         }
     }
