@@ -88,6 +88,9 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelAr
         }
         reports.push(report);
     }
+    if reports.is_empty() {
+        eprintln!("note: the files hold no `test` blocks");
+    }
     match format {
         TestFormat::Human => print!("{}", render_human(&reports)),
         TestFormat::Json => println!("{}", render_json(&reports)),
