@@ -15,6 +15,7 @@ pub mod fast_hash;
 pub mod format;
 pub mod import;
 pub mod model;
+pub mod plan;
 pub mod span;
 pub mod syntax;
 pub mod values;
