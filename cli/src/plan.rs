@@ -135,9 +135,14 @@ pub struct TempFile(PathBuf);
 
 impl TempFile {
     pub fn write(purpose: &str, contents: &str) -> Result<TempFile, String> {
-        let path = std::env::temp_dir().join(format!("hapolicy-{purpose}-{}.xml", std::process::id()));
-        std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        Ok(TempFile(path))
+        use std::io::Write;
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let path = std::env::temp_dir().join(format!("hapolicy-{purpose}-{}-{nanos}.xml", std::process::id()));
+        // A new file only: never write through a file (or link) someone else put there.
+        let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        let temp = TempFile(path);
+        file.write_all(contents.as_bytes()).map_err(|e| format!("cannot write {}: {e}", temp.0.display()))?;
+        Ok(temp)
     }
 
     pub fn path(&self) -> &Path {

@@ -283,3 +283,30 @@ fn apply_refuses_when_the_cib_changed_since_the_plan() {
     assert!(rest.contains("changed since the plan was made"), "{rest}");
     assert_eq!(std::fs::read_to_string(&cib).unwrap(), changed, "nothing was applied");
 }
+
+/// `--live` asks `cibadmin`; with `CIB_file` set, cibadmin (and so hapolicy) works on that file
+/// exactly as on a running cluster.
+#[test]
+fn live_goes_through_cibadmin() {
+    let (dir, cib) = running_cluster("live", true);
+    let policy = fixtures("plan").join("reload.hapolicy");
+    let live = |args: &[&str]| {
+        Command::new(hapolicy_binary())
+            .args(args)
+            .env("CIB_file", &cib)
+            .env("HAPOLICY_CACHE_DIR", dir.join("cache"))
+            .stdin(Stdio::null())
+            .output()
+            .expect("hapolicy runs")
+    };
+    let out = live(&["plan", policy.to_str().unwrap(), "--live", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let through_cibadmin: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(through_cibadmin, plan_json(&dir, "reload", &cib), "the same plan as from the file");
+
+    let epoch = version(&cib).1;
+    let out = live(&["apply", policy.to_str().unwrap(), "--live", "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(version(&cib).1 > epoch, "applied through cibadmin");
+    assert!(std::fs::read_to_string(&cib).unwrap().contains("name=\"fake\" value=\"2\""));
+}

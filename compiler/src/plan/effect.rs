@@ -253,8 +253,12 @@ fn param_note(schema: Option<&AgentSchema>, name: &str) -> Option<String> {
             Some(_) => notes.push("not reloadable"),
             None => notes.push("not in the agent's metadata"),
         }
-    } else if schema.supports_legacy_reload() && param.is_some_and(|p| p.unique) {
-        notes.push("unique");
+    } else if schema.supports_legacy_reload() {
+        match param {
+            Some(p) if p.unique => notes.push("unique"),
+            Some(_) => notes.push("not unique"),
+            None => notes.push("not in the agent's metadata"),
+        }
     }
     if schema.is_private(name) {
         notes.push("private");

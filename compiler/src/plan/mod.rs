@@ -377,3 +377,118 @@ fn primitives_of<'a>(config: &'a Configuration, id: &str) -> Vec<&'a Resource> {
     }
     config.resources.values().filter(|r| r.element == "primitive" && effect::within(config, &r.id, id)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+    use super::*;
+
+    const NODES: &str = r#"<nodes><node id="1" uname="n1"/></nodes>"#;
+
+    /// A cluster CIB whose status shows `running` started on n1.
+    fn cluster(resources: &str, constraints: &str, running: &[&str]) -> String {
+        let history: String = running
+            .iter()
+            .map(|r| format!(r#"<lrm_resource id="{r}"><lrm_rsc_op id="{r}_last_0" operation="start" rc-code="0" interval="0"/></lrm_resource>"#))
+            .collect();
+        format!(
+            r#"<cib admin_epoch="0" epoch="3" num_updates="1"><configuration><crm_config/>{NODES}<resources>{resources}</resources><constraints>{constraints}</constraints></configuration><status><node_state id="1" uname="n1"><lrm id="1"><lrm_resources>{history}</lrm_resources></lrm></node_state></status></cib>"#
+        )
+    }
+
+    fn compiled(resources: &str, constraints: &str) -> String {
+        format!(
+            r#"<cib><configuration><crm_config/>{NODES}<resources>{resources}</resources><constraints>{constraints}</constraints></configuration><status/></cib>"#
+        )
+    }
+
+    fn dummy(id: &str, inner: &str) -> String {
+        format!(r#"<primitive id="{id}" class="ocf" provider="acme" type="Thing">{inner}</primitive>"#)
+    }
+
+    fn params(pairs: &str) -> String {
+        format!(r#"<instance_attributes id="ia">{pairs}</instance_attributes>"#)
+    }
+
+    fn no_agents(_: &str) -> Option<AgentSchema> {
+        None
+    }
+
+    fn effect_of(plan: &Plan, id: &str) -> (Effect, bool, String) {
+        let c = plan.changes.iter().find(|c| c.resource == id).unwrap_or_else(|| unreachable!("{id} in {plan:#?}"));
+        (c.effect, c.conditional, c.reason.clone())
+    }
+
+    #[test]
+    fn removing_stopping_and_adding() {
+        let old = cluster(&format!("{}{}{}", dummy("a", ""), dummy("b", ""), dummy("c", "")), "", &["a", "c"]);
+        let stopped = r#"<meta_attributes id="m"><nvpair id="m1" name="target-role" value="Stopped"/></meta_attributes>"#;
+        let new = compiled(&format!("{}{}{}", dummy("c", stopped), dummy("d", ""), dummy("e", stopped)), "");
+        let plan = plan(&new, &old, &no_agents).unwrap().plan;
+        assert_eq!(effect_of(&plan, "a").0, Effect::Stop, "removed while running");
+        assert_eq!(effect_of(&plan, "b").0, Effect::None, "removed, not running");
+        assert_eq!(effect_of(&plan, "c").0, Effect::Stop, "target-role Stopped");
+        assert_eq!(effect_of(&plan, "d").0, Effect::Start);
+        assert_eq!(effect_of(&plan, "e").0, Effect::None, "added stopped");
+    }
+
+    #[test]
+    fn parameters_of_an_unknown_agent_restart_unless_the_resource_is_stopped() {
+        let old = cluster(
+            &format!("{}{}", dummy("a", &params(r#"<nvpair id="x" name="p" value="1"/>"#)), dummy("b", &params(r#"<nvpair id="y" name="p" value="1"/>"#))),
+            "",
+            &["a"],
+        );
+        let new = compiled(
+            &format!("{}{}", dummy("a", &params(r#"<nvpair id="z" name="p" value="2"/>"#)), dummy("b", &params(r#"<nvpair id="w" name="p" value="2"/>"#))),
+            "",
+        );
+        let plan = plan(&new, &old, &no_agents).unwrap().plan;
+        let (effect, _, reason) = effect_of(&plan, "a");
+        assert_eq!(effect, Effect::Restart);
+        assert!(reason.contains("metadata is unknown"), "{reason}");
+        let (effect, _, reason) = effect_of(&plan, "b");
+        assert_eq!(effect, Effect::None);
+        assert!(reason.starts_with("not running"), "{reason}");
+    }
+
+    #[test]
+    fn a_moved_clone_restarts_and_a_group_follower_is_explained() {
+        let clone = format!(r#"<clone id="c">{}</clone>"#, dummy("ci", ""));
+        let group = format!(r#"<group id="g">{}{}</group>"#, dummy("g1", &params(r#"<nvpair id="x" name="p" value="1"/>"#)), dummy("g2", ""));
+        let old = cluster(&format!("{clone}{group}"), r#"<rsc_location id="l" rsc="c" node="n1" score="10"/>"#, &["ci", "g1", "g2"]);
+        let new_group = format!(r#"<group id="g">{}{}</group>"#, dummy("g1", &params(r#"<nvpair id="x" name="p" value="2"/>"#)), dummy("g2", ""));
+        let new = compiled(&format!("{clone}{new_group}"), r#"<rsc_location id="l" rsc="c" node="n1" score="20"/>"#);
+        let mut plan = plan(&new, &old, &no_agents).unwrap().plan;
+        let (effect, conditional, reason) = effect_of(&plan, "c");
+        assert_eq!((effect, conditional), (Effect::Restart, true));
+        assert!(reason.contains("cloned"), "{reason}");
+        assert_eq!(plan.constraints[0].details, vec!["score: \"10\" -> \"20\""]);
+        let action = |verb: &str, rsc: &str| TransitionAction {
+            action: verb.to_string(),
+            resource: Some(rsc.to_string()),
+            from: Some("n1".to_string()),
+            to: None,
+            role: None,
+            next_role: None,
+            reason: None,
+            blocked: false,
+        };
+        plan.reconcile(vec![action("restart", "g1"), action("restart", "g2")], &old);
+        let g1 = plan.changes.iter().find(|c| c.resource == "g1").unwrap();
+        assert_eq!((g1.scheduler, g1.agrees), (Some(Effect::Restart), Some(true)));
+        let c = plan.changes.iter().find(|c| c.resource == "c").unwrap();
+        assert_eq!(c.agrees, Some(true), "not moved is consistent with a conditional prediction");
+        assert_eq!(plan.side_effects.len(), 1);
+        assert_eq!(plan.side_effects[0].note.as_deref(), Some("not changed by the policy: it follows g1 in group g"));
+    }
+
+    #[test]
+    fn a_node_with_another_id_is_a_conflict() {
+        let old = cluster("", "", &[]);
+        let new = r#"<cib><configuration><crm_config/><nodes><node id="n1" uname="n1"/></nodes><resources/><constraints/></configuration></cib>"#;
+        let plan = plan(new, &old, &no_agents).unwrap().plan;
+        assert_eq!(plan.conflicts.len(), 1);
+        assert!(plan.conflicts[0].contains("node n1 id=1"), "{:?}", plan.conflicts);
+    }
+}

@@ -33,15 +33,18 @@ pub(super) fn human(plan: &Plan) -> String {
     if plan.is_empty() {
         out.push_str(&format!("No changes: the cluster's configuration (CIB {}) already matches the policy.\n", plan.cib));
     } else {
-        let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
-        out.push_str(&format!(
-            "Plan against CIB {}: {}, {}, {}, {}\n",
-            plan.cib,
-            count(plan.changes.len(), "resource change"),
-            count(plan.constraints.len(), "constraint change"),
-            count(plan.properties.len(), "option change"),
-            count(plan.nodes.len() + plan.other.len(), "other change")
-        ));
+        let parts: Vec<String> = [
+            (plan.changes.len(), "resource"),
+            (plan.constraints.len(), "constraint"),
+            (plan.properties.len(), "cluster option or default"),
+            (plan.nodes.len(), "node"),
+            (plan.other.len(), "other item"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+        .collect();
+        out.push_str(&format!("Plan against CIB {}: {} to change\n", plan.cib, parts.join(", ")));
     }
     if !plan.changes.is_empty() {
         out.push_str("\nResources:\n");
@@ -106,6 +109,9 @@ pub(super) fn human(plan: &Plan) -> String {
                     change.note.as_deref().unwrap_or("")
                 ));
             }
+        }
+        if plan.is_empty() && !plan.side_effects.is_empty() {
+            out.push_str("  (the cluster has work pending that does not come from this policy)\n");
         }
         for side in &plan.side_effects {
             let note = side.note.as_ref().map(|n| format!(": {n}")).unwrap_or_default();
