@@ -46,7 +46,8 @@ pub struct Constraint {
 
 impl Constraint {
     fn read(element: &XmlElement) -> Constraint {
-        let attrs = element.attrs.iter().filter(|a| a.name != "id").map(|a| (a.name.clone(), a.value.clone())).collect();
+        let attrs =
+            element.attrs.iter().filter(|a| a.name != "id").filter_map(|a| Some((a.name.clone(), normalized(&element.name, &a.name, &a.value)?))).collect();
         let body = element.elements().map(|c| canonical_without(c, &["id"])).collect::<Vec<_>>().join(",");
         let mut resources: Vec<String> = ["rsc", "with-rsc", "first", "then"].iter().filter_map(|k| element.value(k)).map(str::to_string).collect();
         for set in element.children_named("resource_set") {
@@ -93,13 +94,13 @@ impl Configuration {
                     for node in section.elements() {
                         let id = node.value("id").unwrap_or_default().to_string();
                         let name = node.value("uname").unwrap_or(&id).to_string();
-                        config.nodes.insert(name, (id, canonical_without(node, &["id"])));
+                        config.nodes.insert(name, (id, node_meaning(node)));
                     }
                 }
                 "resources" => {
                     for (position, resource) in section.elements().enumerate() {
                         if resource.name == "template" {
-                            config.other.insert(format!("template {}", resource.value("id").unwrap_or_default()), canonical(resource));
+                            config.other.insert(format!("template {}", resource.value("id").unwrap_or_default()), template_meaning(resource));
                         } else {
                             config.read_resource(resource, None, position, &templates);
                         }
@@ -109,6 +110,14 @@ impl Configuration {
                     for constraint in section.elements() {
                         let id = constraint.value("id").unwrap_or_default().to_string();
                         config.constraints.insert(id, Constraint::read(constraint));
+                    }
+                }
+                "fencing-topology" => {
+                    // A level is what it fences and its index; its id is a name.
+                    for level in section.elements() {
+                        let target = ["target", "target-pattern", "target-attribute"].iter().find_map(|k| level.value(k).map(|v| format!("{k}={v}")));
+                        let key = format!("fencing-level {}#{}", target.unwrap_or_default(), level.value("index").unwrap_or_default());
+                        config.other.insert(key, canonical_without(level, &["id"]));
                     }
                 }
                 _ => {
@@ -189,6 +198,30 @@ impl Configuration {
     }
 }
 
+/// A node's type and description, effective attributes and utilization, as text.
+fn node_meaning(node: &XmlElement) -> String {
+    let mut attrs: Vec<String> = node
+        .attrs
+        .iter()
+        .filter(|a| !matches!(a.name.as_str(), "id" | "uname"))
+        .filter_map(|a| Some(format!("{}={:?}", a.name, normalized("node", &a.name, &a.value)?)))
+        .collect();
+    attrs.sort();
+    let (instance, instance_rules) = attribute_sets(node.children_named("instance_attributes"));
+    let (utilization, utilization_rules) = attribute_sets(node.children_named("utilization"));
+    format!("{attrs:?} {instance:?} {instance_rules:?} {utilization:?} {utilization_rules:?}")
+}
+
+/// A template's agent, attribute sets and operations, as text (its primitives carry its effect).
+fn template_meaning(template: &XmlElement) -> String {
+    let mut attrs: Vec<String> = template.attrs.iter().filter(|a| a.name != "id").map(|a| format!("{}={:?}", a.name, a.value)).collect();
+    attrs.sort();
+    let sets: Vec<_> = ["instance_attributes", "meta_attributes", "utilization"].iter().map(|name| attribute_sets(template.children_named(name))).collect();
+    let ops: BTreeMap<String, String> =
+        template.children_named("operations").flat_map(|o| o.children_named("op")).map(|op| (op_key(op), op_description(op))).collect();
+    format!("{attrs:?} {sets:?} {ops:?}")
+}
+
 /// An operation's identity as Pacemaker sees it: its name and interval (in milliseconds), and
 /// the role it monitors.
 fn op_key(op: &XmlElement) -> String {
@@ -225,16 +258,18 @@ fn op_description(op: &XmlElement) -> String {
 /// reference, which are compared as a whole.
 fn attribute_sets<'a>(sets: impl Iterator<Item = &'a XmlElement>) -> (BTreeMap<String, String>, Vec<String>) {
     let mut plain: Vec<(i64, usize, &XmlElement)> = Vec::new();
-    let mut conditional = Vec::new();
+    let mut conditional: Vec<(i64, usize, &XmlElement)> = Vec::new();
     for (i, set) in sets.enumerate() {
+        let score = set.value("score").and_then(|s| values::parse_score(s).ok()).unwrap_or(0);
         if set.child("rule").is_some() || set.value("id-ref").is_some() {
-            conditional.push(canonical(set));
+            conditional.push((score, i, set));
         } else {
-            let score = set.value("score").and_then(|s| values::parse_score(s).ok()).unwrap_or(0);
             plain.push((score, i, set));
         }
     }
+    // Precedence: the highest score first; between equal scores, the later set.
     plain.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    conditional.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let mut values = BTreeMap::new();
     for (_, _, set) in plain {
         for pair in set.children_named("nvpair") {
@@ -242,23 +277,79 @@ fn attribute_sets<'a>(sets: impl Iterator<Item = &'a XmlElement>) -> (BTreeMap<S
             values.entry(name.to_string()).or_insert_with(|| pair.value("value").unwrap_or_default().to_string());
         }
     }
-    (values, conditional)
+    (values, conditional.into_iter().map(|(_, _, set)| conditional_set(set)).collect())
 }
 
-/// Whether two values mean the same to Pacemaker: equal text, the same boolean, or the same
-/// duration.
+/// A set with a rule, as text: its rules and its values. Its score only orders it among its
+/// siblings, which the caller's order already says.
+fn conditional_set(set: &XmlElement) -> String {
+    let mut rules: Vec<String> = set.children_named("rule").map(|r| canonical_in(r, &["id"], Some(&set.name))).collect();
+    rules.sort();
+    let pairs: Vec<String> = set
+        .children_named("nvpair")
+        .map(|p| {
+            let value = p.value("value").unwrap_or_default();
+            // Durations written differently (`120s`, `2min`) are the same duration.
+            let value = match values::parse_duration(value) {
+                Ok(d) if !value.bytes().all(|b| b.is_ascii_digit()) => values::format_duration(d.ms),
+                _ => value.to_string(),
+            };
+            format!("{}={value:?}", p.value("name").unwrap_or_default())
+        })
+        .collect();
+    format!("{}[ref={:?}] when {rules:?} {pairs:?}", set.name, set.value("id-ref"))
+}
+
+/// Whether two meta-attribute or option values mean the same to Pacemaker: equal text, the
+/// same boolean, or the same duration (a bare number counts seconds). Agent parameters are
+/// strings the agent reads and compare as text.
 pub fn same_value(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    let numeric = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
     if let (Ok(x), Ok(y)) = (values::parse_bool(a), values::parse_bool(b)) {
         if !(numeric(a) && numeric(b)) {
             return x == y;
         }
     }
-    let duration = |s: &str| if numeric(s) { None } else { values::parse_duration(s).ok().map(|d| d.ms) };
+    if numeric(a) && numeric(b) {
+        return a.parse::<u64>().ok() == b.parse::<u64>().ok();
+    }
+    let duration = |s: &str| values::parse_duration(s).ok().map(|d| d.ms);
     matches!((duration(a), duration(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Attributes whose absence means the same as this value.
+const DEFAULTS: &[(&str, &str, &str)] = &[
+    ("node", "type", "member"),
+    ("node", "type", "normal"),
+    ("rule", "boolean-op", "and"),
+    ("resource_set", "sequential", "true"),
+    ("resource_set", "require-all", "true"),
+    ("op", "enabled", "true"),
+    ("rsc_order", "symmetrical", "true"),
+    ("date_expression", "operation", "in_range"),
+    ("rsc_colocation", "score", "0"),
+];
+
+/// Attributes read as booleans, compared by value.
+const BOOLEANS: &[&str] = &["sequential", "require-all", "symmetrical", "enabled", "record-pending"];
+
+/// An attribute's value in canonical form (scores and booleans by value), or `None` when it
+/// only states the default.
+fn normalized(element: &str, name: &str, value: &str) -> Option<String> {
+    let value = if name == "score" {
+        values::parse_score(value).map_or_else(|_| value.to_string(), values::format_score)
+    } else if BOOLEANS.contains(&name) {
+        values::parse_bool(value).map_or_else(|_| value.to_string(), |b| values::format_bool(b).to_string())
+    } else {
+        value.to_string()
+    };
+    if DEFAULTS.iter().any(|(e, n, v)| *e == element && *n == name && v.eq_ignore_ascii_case(&value)) {
+        return None;
+    }
+    Some(value)
 }
 
 /// An element as text that ignores attribute order, whitespace and comments: `name[a=b,c=d](children)`.
@@ -268,14 +359,41 @@ pub fn canonical(element: &XmlElement) -> String {
 
 /// Like [`canonical`], leaving out the named attributes of the element itself and every `id` below it.
 pub fn canonical_without(element: &XmlElement, skip: &[&str]) -> String {
+    canonical_in(element, skip, None)
+}
+
+/// The canonical text of an element inside `parent`, which decides what counts in a rule.
+fn canonical_in(element: &XmlElement, skip: &[&str], parent: Option<&str>) -> String {
     let mut out = String::new();
-    write_canonical(element, skip, &mut out);
+    write_canonical(element, skip, parent, &mut out);
     out
 }
 
-fn write_canonical(element: &XmlElement, skip: &[&str], out: &mut String) {
+fn write_canonical(element: &XmlElement, skip: &[&str], parent: Option<&str>, out: &mut String) {
+    let children: Vec<&XmlElement> = element.elements().collect();
+    // A nested rule with one condition is that condition (its score is never used).
+    if element.name == "rule" && parent == Some("rule") && children.len() == 1 {
+        if let Some(only) = children.first() {
+            return write_canonical(only, &["id"], parent, out);
+        }
+    }
     out.push_str(&element.name);
-    let mut attrs: Vec<(&str, &str)> = element.attrs.iter().filter(|a| !skip.contains(&a.name.as_str())).map(|a| (a.name.as_str(), a.value.as_str())).collect();
+    // How a rule combines its conditions does not matter when it has one; its score counts
+    // only in a location constraint.
+    let single_condition = element.name == "rule" && children.len() < 2;
+    let unscored = element.name == "rule" && parent != Some("rsc_location");
+    // Pacemaker compares integers as integers without being told.
+    let integer_comparison = element.name == "expression"
+        && matches!(element.value("operation"), Some("lt" | "lte" | "gt" | "gte"))
+        && element.value("value").is_some_and(|v| v.parse::<i64>().is_ok());
+    let mut attrs: Vec<(&str, String)> = element
+        .attrs
+        .iter()
+        .filter(|a| !skip.contains(&a.name.as_str()))
+        .filter(|a| !((single_condition && a.name == "boolean-op") || (unscored && a.name == "score")))
+        .filter(|a| !(integer_comparison && a.name == "type" && matches!(a.value.as_str(), "integer" | "number")))
+        .filter_map(|a| Some((a.name.as_str(), normalized(&element.name, &a.name, &a.value)?)))
+        .collect();
     attrs.sort_unstable();
     out.push('[');
     for (i, (name, value)) in attrs.iter().enumerate() {
@@ -285,7 +403,6 @@ fn write_canonical(element: &XmlElement, skip: &[&str], out: &mut String) {
         out.push_str(&format!("{name}={value:?}"));
     }
     out.push(']');
-    let children: Vec<&XmlElement> = element.elements().collect();
     if !children.is_empty() {
         out.push('(');
         for (i, child) in children.into_iter().enumerate() {
@@ -293,7 +410,7 @@ fn write_canonical(element: &XmlElement, skip: &[&str], out: &mut String) {
                 out.push(',');
             }
             // Ids inside (of nvpairs, rules, expressions, sets) are names, not meaning.
-            write_canonical(child, &["id"], out);
+            write_canonical(child, &["id"], Some(&element.name), out);
         }
         out.push(')');
     }
@@ -326,6 +443,7 @@ mod tests {
     fn values_compare_as_pacemaker_reads_them() {
         assert!(same_value("true", "yes"));
         assert!(same_value("10s", "10000ms"));
+        assert!(same_value("10", "10s"), "a bare number is seconds");
         assert!(!same_value("10", "20"));
         assert!(!same_value("a", "b"));
     }

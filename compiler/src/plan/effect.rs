@@ -88,10 +88,12 @@ impl Context<'_> {
         };
         let empty = BTreeMap::new();
         let (old_params, new_params) = (before.map_or(&empty, |r| &r.params), after.map_or(&empty, |r| &r.params));
-        change.params = value_changes(old_params, new_params, |name| param_note(schema.as_ref(), name));
-        change.meta = value_changes(before.map_or(&empty, |r| &r.meta), after.map_or(&empty, |r| &r.meta), |_| None);
-        change.ops = value_changes(before.map_or(&empty, |r| &r.ops), after.map_or(&empty, |r| &r.ops), |_| None);
-        change.utilization = value_changes(before.map_or(&empty, |r| &r.utilization), after.map_or(&empty, |r| &r.utilization), |_| None);
+        // An agent reads its parameters as strings: they compare as text.
+        let as_text = |a: &str, b: &str| a == b;
+        change.params = value_changes(old_params, new_params, as_text, |name| param_note(schema.as_ref(), name));
+        change.meta = value_changes(before.map_or(&empty, |r| &r.meta), after.map_or(&empty, |r| &r.meta), same_value, |_| None);
+        change.ops = value_changes(before.map_or(&empty, |r| &r.ops), after.map_or(&empty, |r| &r.ops), as_text, |_| None);
+        change.utilization = value_changes(before.map_or(&empty, |r| &r.utilization), after.map_or(&empty, |r| &r.utilization), same_value, |_| None);
         match (before, after) {
             (None, Some(r)) => {
                 change.kind = Kind::Add;
@@ -171,7 +173,9 @@ impl Context<'_> {
             };
         }
         if effect == Effect::None && reason.is_empty() {
-            reason = if change.ops.is_empty() {
+            reason = if !own_change {
+                format!("{} changed; it is not running", change.constraints.join(", "))
+            } else if change.ops.is_empty() {
                 "meta attribute changes take effect without a restart".to_string()
             } else {
                 "operation changes reschedule recurring monitors without a restart".to_string()
@@ -267,12 +271,17 @@ fn param_note(schema: Option<&AgentSchema>, name: &str) -> Option<String> {
 }
 
 /// The names whose values differ, with both values; private values are hidden.
-fn value_changes(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>, note: impl Fn(&str) -> Option<String>) -> Vec<ValueChange> {
+fn value_changes(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+    same: impl Fn(&str, &str) -> bool,
+    note: impl Fn(&str) -> Option<String>,
+) -> Vec<ValueChange> {
     super::union(old.keys(), new.keys())
         .into_iter()
         .filter_map(|name| {
             let (before, after) = (old.get(&name), new.get(&name));
-            if matches!((before, after), (Some(a), Some(b)) if same_value(a, b)) {
+            if matches!((before, after), (Some(a), Some(b)) if same(a, b)) {
                 return None;
             }
             let note = note(&name);
