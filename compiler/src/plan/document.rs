@@ -71,9 +71,14 @@ fn element(name: &str, attrs: &[(&str, &str)]) -> XmlElement {
     }
 }
 
-/// The cluster's CIB with `configuration` in place of its own; its status and version stay.
-pub fn with_configuration(cluster: &XmlElement, configuration: &XmlElement) -> String {
+/// The cluster's CIB with `configuration` in place of its own; its status and version stay. The
+/// configuration was written for `schema`, which replaces the cluster's (an older CIB would
+/// otherwise be validated against a schema that predates the configuration's syntax).
+pub fn with_configuration(cluster: &XmlElement, configuration: &XmlElement, schema: Option<&str>) -> String {
     let mut cib = cluster.clone();
+    if let (Some(schema), Some(attr)) = (schema, cib.attrs.iter_mut().find(|a| a.name == "validate-with")) {
+        attr.value = schema.to_string();
+    }
     match cib.children.iter_mut().find(|c| matches!(c, XmlNode::Element(e) if e.name == "configuration")) {
         Some(slot) => *slot = XmlNode::Element(configuration.clone()),
         None => cib.children.insert(0, XmlNode::Element(configuration.clone())),
@@ -149,7 +154,7 @@ mod tests {
         let compiled = read_xml(r#"<cib><configuration><crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="a" name="stonith-enabled" value="false"/></cluster_property_set></crm_config><resources/></configuration><status/></cib>"#).unwrap();
         let cluster = read_xml(r#"<cib epoch="4"><configuration><crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="b" name="dc-version" value="2.1.5"/><nvpair id="c" name="stonith-enabled" value="true"/></cluster_property_set></crm_config></configuration><status><node_state id="1" uname="a&#10;b"/></status></cib>"#).unwrap();
         let configuration = new_configuration(&compiled, &cluster).unwrap();
-        let xml = with_configuration(&cluster, &configuration);
+        let xml = with_configuration(&cluster, &configuration, None);
         let back = read_xml(&xml).unwrap();
         let pairs: Vec<(&str, &str)> = back
             .child("configuration")

@@ -213,11 +213,9 @@ pub fn plan(compiled: &str, cluster: &str, agents: AgentLookup<'_>) -> Result<Pl
         return Err(format!("the cluster's CIB has a <{}> root, not <cib>", cluster.name));
     }
     let configuration = document::new_configuration(&compiled, &cluster).ok_or("the compiled CIB has no <configuration>")?;
-    let simulation_cib = document::with_configuration(&cluster, &configuration);
+    let simulation_cib = document::with_configuration(&cluster, &configuration, compiled.value("validate-with"));
     let plan = compare(&cluster, &configuration, agents);
-    let mut out = String::new();
-    out.push_str(&document::to_xml(&configuration));
-    Ok(Planned { plan, configuration: out, simulation_cib })
+    Ok(Planned { plan, configuration: document::to_xml(&configuration), simulation_cib })
 }
 
 /// Compares the cluster's configuration with the new one.
