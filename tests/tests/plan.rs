@@ -41,17 +41,21 @@ fn text(output: &Output) -> String {
 /// A CIB file of `cluster.hapolicy` with every resource running; with `digests`, each start is
 /// recorded with the restart digest the controller would write.
 fn running_cluster(name: &str, digests: bool) -> (PathBuf, PathBuf) {
+    running(&fixtures("plan").join("cluster.hapolicy"), name, digests)
+}
+
+/// A CIB file of a policy with every resource started by `crm_simulate`.
+fn running(policy: &Path, name: &str, digests: bool) -> (PathBuf, PathBuf) {
     require_tool("crm_simulate");
     require_tool("cibadmin");
     let dir = scratch(&format!("plan-{name}"));
-    let policy = fixtures("plan").join("cluster.hapolicy");
-    let compiler = compile(&policy, Target::Pacemaker2);
-    let xml = compiler.cib().expect("cluster.hapolicy builds");
+    let compiler = compile(policy, Target::Pacemaker2);
+    let xml = compiler.cib().expect("the policy builds");
     let start = dir.join("start.xml");
     std::fs::write(&start, with_online_nodes(xml)).expect("write");
     let cib = dir.join("cib.xml");
     let summary = crm_simulate(&start, Some(&cib));
-    for resource in ["web", "legacy", "vm"] {
+    for resource in compiler.model().primitives.keys() {
         assert!(summary.contains(&format!("Start      {resource}")), "{resource} starts:\n{summary}");
     }
     if digests {
@@ -187,6 +191,28 @@ fn without_a_recorded_restart_digest_the_scheduler_restarts_and_the_plan_says_wh
     assert_eq!(web["scheduler"], "restart");
     assert_eq!(web["agrees"], false);
     assert!(web["note"].as_str().unwrap().contains("without a restart digest"), "{web:#}");
+}
+
+/// A VM with allow-migrate is not predicted to migrate when a filesystem it is ordered after
+/// moves with it: the scheduler stops and starts it, and the plan said so, naming the ordering.
+#[test]
+fn a_migration_blocked_by_an_ordering_is_predicted_as_a_restart() {
+    let dir = fixtures("plan").join("blocked-migration");
+    let (scratch_dir, cib) = running(&dir.join("cluster.hapolicy"), "blocked", true);
+    let policy = dir.join("moved.hapolicy");
+    let out = hapolicy(&scratch_dir, &["plan", policy.to_str().unwrap(), "--cib", cib.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let human = String::from_utf8_lossy(&out.stdout);
+    if let Some(diff) = compare_expected(&dir.join("moved.expected"), &human) {
+        panic!("{diff}");
+    }
+    let out = hapolicy(&scratch_dir, &["plan", policy.to_str().unwrap(), "--cib", cib.to_str().unwrap(), "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let vm = change(&plan, "vm");
+    assert_eq!((vm["effect"].as_str(), vm["scheduler"].as_str(), vm["agrees"].as_bool()), (Some("restart"), Some("restart"), Some(true)), "{plan:#}");
+    assert!(vm["reason"].as_str().unwrap().contains("fs-then-vm orders it after fs"), "{vm:#}");
+    let moves: Vec<&str> = plan["transition"].as_array().unwrap().iter().filter_map(|a| a["action"].as_str()).collect();
+    assert_eq!(moves, vec!["move", "move"], "both move by stop and start: {plan:#}");
 }
 
 /// The CIB's version as `admin_epoch.epoch.num_updates`.

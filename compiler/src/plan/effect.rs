@@ -206,11 +206,47 @@ impl Context<'_> {
             if effective_meta(self.new, primitive, "is-managed").is_some_and(|v| values::parse_bool(v) == Ok(false)) {
                 return Err(format!("{} is not managed", primitive.id));
             }
+            if let Some(why) = self.blocked_by_order(primitive) {
+                return Err(why);
+            }
             if self.schema(primitive).is_some_and(|s| !s.migratable()) {
                 warning = format!(" (but {}'s agent has no migrate_to/migrate_from: the migration will fail, see HP2201)", primitive.id);
             }
         }
         Ok(warning)
+    }
+}
+
+impl Context<'_> {
+    /// An ordering that makes a migration impossible: the primitive starts after a resource that
+    /// is colocated with it (so moves with it) and cannot migrate itself (HP2202).
+    fn blocked_by_order(&self, primitive: &Resource) -> Option<String> {
+        let config = self.new;
+        let names = |id: &str| id == primitive.id || within(config, &primitive.id, id);
+        for (id, order) in &config.constraints {
+            if order.element != "rsc_order" {
+                continue;
+            }
+            let (Some(first), Some(then)) = (order.attrs.get("first"), order.attrs.get("then")) else { continue };
+            if !names(then) || names(first) {
+                continue;
+            }
+            let together = config.constraints.values().any(|c| {
+                let pair = (c.attrs.get("rsc").map(String::as_str), c.attrs.get("with-rsc").map(String::as_str));
+                let score = c.attrs.get("score").and_then(|s| values::parse_score(s).ok()).unwrap_or(0);
+                c.element == "rsc_colocation"
+                    && score > 0
+                    && matches!(pair, (Some(a), Some(b)) if (a == first.as_str() && names(b)) || (names(a) && b == first.as_str()))
+            });
+            let first_migrates = config
+                .resources
+                .get(first.as_str())
+                .is_some_and(|r| r.element == "primitive" && effective_meta(config, r, "allow-migrate").is_some_and(|v| values::parse_bool(v) == Ok(true)));
+            if together && !first_migrates {
+                return Some(format!("{id} orders it after {first}, which moves with it and cannot migrate (HP2202)"));
+            }
+        }
+        None
     }
 }
 
@@ -293,18 +329,41 @@ fn value_changes(
 }
 
 /// Why the scheduler does something other than predicted, from what the CIB shows.
-pub(super) fn explain(change: &ResourceChange, scheduler: Effect, reasons: &[String], status: &ClusterStatus) -> String {
+pub(super) fn explain(change: &ResourceChange, scheduler: Effect, reasons: &[String], status: &ClusterStatus, config: &Configuration) -> String {
     let due = if reasons.is_empty() { String::new() } else { format!(" (due to {})", reasons.join("; ")) };
     match (change.effect, scheduler) {
         (Effect::Reload, Effect::Restart) if change.members.iter().any(|m| status.without_restart_digest.contains(m)) => format!(
             "the cluster recorded the last start of {} without a restart digest (by crm_simulate, or by a controller that did not know the agent could reload), so Pacemaker cannot tell which parameters changed and restarts it; once restarted, later changes of reloadable parameters reload",
             change.resource
         ),
-        (Effect::Migrate, Effect::Restart) => format!("the scheduler moves it by stop and start instead{due}; an ordering or group may tie it to a resource that cannot migrate (see HP2202)"),
+        (Effect::Migrate, Effect::Restart) => match blocking_order(change, reasons, config) {
+            Some((constraint, blocker)) => format!(
+                "{constraint} orders it after {blocker}, which cannot migrate and moves too, so Pacemaker stops and starts it instead{due} (HP2202)"
+            ),
+            None => format!("the scheduler moves it by stop and start instead{due}; an ordering or group may tie it to a resource that cannot migrate (HP2202)"),
+        },
         (_, Effect::None) if change.effect == Effect::Start => "the scheduler does not start it: no node can run it, or it is blocked".to_string(),
         (_, Effect::None) => "the scheduler plans nothing for it".to_string(),
         (_, other) => format!("the scheduler will {}{due}", other.as_str()),
     }
+}
+
+/// The ordering (or group) and the resource whose stop the scheduler says the migration waits
+/// on: Pacemaker words it "unrunnable X stop".
+fn blocking_order(change: &ResourceChange, reasons: &[String], config: &Configuration) -> Option<(String, String)> {
+    let blocker = reasons.iter().find_map(|r| r.strip_prefix("unrunnable ").and_then(|r| r.split_whitespace().next())).map(instance_base)?;
+    let ours = |id: &str| id == change.resource || change.members.iter().any(|m| m == id);
+    for (id, constraint) in &config.constraints {
+        if constraint.element == "rsc_order" && constraint.resources.iter().any(|r| r == blocker) && constraint.resources.iter().any(|r| ours(r)) {
+            return Some((id.clone(), blocker.to_string()));
+        }
+    }
+    let group = config.resources.get(blocker)?.parent.as_deref()?;
+    change
+        .members
+        .iter()
+        .any(|m| config.resources.get(m).is_some_and(|r| r.parent.as_deref() == Some(group)))
+        .then(|| (format!("group {group}"), blocker.to_string()))
 }
 
 /// Why the scheduler acts on a resource the policy did not change, when the configuration tells.
@@ -319,7 +378,10 @@ pub(super) fn side_effect_note(action: &TransitionAction, changes: &[ResourceCha
             return Some(format!("not changed by the policy: it follows {} in group {}", earlier.id, group.id));
         }
     }
-    for (id, constraint) in &old.constraints {
+    // A colocation moves resources together; name it before an ordering.
+    let mut constraints: Vec<_> = old.constraints.iter().collect();
+    constraints.sort_by_key(|(_, c)| c.element != "rsc_colocation");
+    for (id, constraint) in constraints {
         if constraint.resources.iter().any(|r| r == base) {
             if let Some(other) = constraint.resources.iter().find(|r| r.as_str() != base && changed(r).is_some()) {
                 return Some(format!("not changed by the policy: {id} ties it to {other}"));

@@ -344,7 +344,7 @@ impl Plan {
             change.scheduler = Some(scheduler);
             change.agrees = Some(agrees);
             if !agrees {
-                change.note = Some(effect::explain(change, scheduler, &reasons, &status));
+                change.note = Some(effect::explain(change, scheduler, &reasons, &status, &old));
             }
         }
         self.side_effects = transition
@@ -479,6 +479,31 @@ mod tests {
         assert_eq!(c.agrees, Some(true), "not moved is consistent with a conditional prediction");
         assert_eq!(plan.side_effects.len(), 1);
         assert_eq!(plan.side_effects[0].note.as_deref(), Some("not changed by the policy: it follows g1 in group g"));
+    }
+
+    #[test]
+    fn a_migration_the_scheduler_turns_into_a_restart_names_the_ordering() {
+        let migratable = r#"<meta_attributes id="m"><nvpair id="m1" name="allow-migrate" value="true"/></meta_attributes>"#;
+        let resources = format!("{}{}", dummy("fs", ""), dummy("vm", migratable));
+        let order = r#"<rsc_order id="fs-then-vm" first="fs" then="vm"/>"#;
+        let old = cluster(&resources, &format!(r#"{order}<rsc_location id="l" rsc="vm" node="n1" score="10"/>"#), &["fs", "vm"]);
+        let new = compiled(&resources, &format!(r#"{order}<rsc_location id="l" rsc="vm" node="n1" score="-10"/>"#));
+        let mut plan = plan(&new, &old, &no_agents).unwrap().plan;
+        assert_eq!(effect_of(&plan, "vm").0, Effect::Migrate, "without a colocation, fs need not move with vm");
+        let moved = TransitionAction {
+            action: "move".to_string(),
+            resource: Some("vm".to_string()),
+            from: Some("n1".to_string()),
+            to: Some("n2".to_string()),
+            role: None,
+            next_role: None,
+            reason: Some("unrunnable fs stop".to_string()),
+            blocked: false,
+        };
+        plan.reconcile(vec![moved], &old);
+        let vm = plan.changes.iter().find(|c| c.resource == "vm").unwrap();
+        assert_eq!((vm.scheduler, vm.agrees), (Some(Effect::Restart), Some(false)));
+        assert!(vm.note.as_deref().unwrap().starts_with("fs-then-vm orders it after fs"), "{:?}", vm.note);
     }
 
     #[test]
