@@ -215,9 +215,7 @@ impl Context<'_> {
         }
         Ok(warning)
     }
-}
 
-impl Context<'_> {
     /// An ordering that makes a migration impossible: the primitive starts after a resource that
     /// is colocated with it (so moves with it) and cannot migrate itself (HP2202).
     fn blocked_by_order(&self, primitive: &Resource) -> Option<String> {
