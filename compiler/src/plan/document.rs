@@ -6,12 +6,12 @@
 use crate::cib::{XmlAttr, XmlElement, XmlNode};
 use crate::span::Span;
 
-/// Cluster options the cluster's own daemons maintain. A policy does not set them; they are
-/// carried over from the cluster so that replacing the configuration does not drop them.
+/// Cluster options the cluster's own daemons maintain. They are carried over from the cluster,
+/// whatever the policy says, so that replacing the configuration neither drops nor rewinds them.
 pub const DAEMON_PROPERTIES: &[&str] = &["dc-version", "cluster-infrastructure", "have-watchdog", "last-lrm-refresh"];
 
-/// The configuration to install: the compiled CIB's, plus the daemon-maintained cluster
-/// options the cluster has and the policy does not set.
+/// The configuration to install: the compiled CIB's, with the cluster's values of the
+/// daemon-maintained cluster options.
 pub fn new_configuration(compiled: &XmlElement, cluster: &XmlElement) -> Option<XmlElement> {
     let mut configuration = compiled.child("configuration")?.clone();
     let carried: Vec<(String, XmlElement)> = cluster
@@ -29,14 +29,23 @@ pub fn new_configuration(compiled: &XmlElement, cluster: &XmlElement) -> Option<
     if carried.is_empty() {
         return Some(configuration);
     }
-    let set_policy = |config: &XmlElement, name: &str| {
-        config
-            .child("crm_config")
-            .is_some_and(|c| c.children_named("cluster_property_set").flat_map(|s| s.children_named("nvpair")).any(|p| p.value("name") == Some(name)))
-    };
     for (set_id, pair) in carried {
         let Some(name) = pair.value("name") else { continue };
-        if set_policy(&configuration, name) {
+        let value = pair.value("value").unwrap_or_default().to_string();
+        // The daemons' value wins over one the policy carries (say, from an import made before
+        // an upgrade): the controller would overwrite it anyway.
+        let mut set_by_policy = false;
+        for set in configuration.children.iter_mut().filter_map(element_mut).filter(|e| e.name == "crm_config") {
+            for properties in set.children.iter_mut().filter_map(element_mut).filter(|e| e.name == "cluster_property_set") {
+                for nvpair in properties.children.iter_mut().filter_map(element_mut).filter(|e| e.name == "nvpair" && e.value("name") == Some(name)) {
+                    set_by_policy = true;
+                    if let Some(attr) = nvpair.attrs.iter_mut().find(|a| a.name == "value") {
+                        attr.value.clone_from(&value);
+                    }
+                }
+            }
+        }
+        if set_by_policy {
             continue;
         }
         let Some(crm_config) = child_or_insert(&mut configuration, "crm_config", &[]) else { continue };
@@ -44,6 +53,13 @@ pub fn new_configuration(compiled: &XmlElement, cluster: &XmlElement) -> Option<
         set.children.push(XmlNode::Element(pair));
     }
     Some(configuration)
+}
+
+fn element_mut(node: &mut XmlNode) -> Option<&mut XmlElement> {
+    match node {
+        XmlNode::Element(e) => Some(e),
+        XmlNode::Comment { .. } => None,
+    }
 }
 
 /// The first child with this name (and these attributes), inserted first when there is none.
@@ -151,8 +167,8 @@ mod tests {
 
     #[test]
     fn daemon_properties_are_carried_over_and_values_survive() {
-        let compiled = read_xml(r#"<cib><configuration><crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="a" name="stonith-enabled" value="false"/></cluster_property_set></crm_config><resources/></configuration><status/></cib>"#).unwrap();
-        let cluster = read_xml(r#"<cib epoch="4"><configuration><crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="b" name="dc-version" value="2.1.5"/><nvpair id="c" name="stonith-enabled" value="true"/></cluster_property_set></crm_config></configuration><status><node_state id="1" uname="a&#10;b"/></status></cib>"#).unwrap();
+        let compiled = read_xml(r#"<cib><configuration><crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="a" name="stonith-enabled" value="false"/><nvpair id="h" name="have-watchdog" value="true"/></cluster_property_set></crm_config><resources/></configuration><status/></cib>"#).unwrap();
+        let cluster = read_xml(r#"<cib epoch="4"><configuration><crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="b" name="dc-version" value="2.1.5"/><nvpair id="w" name="have-watchdog" value="false"/><nvpair id="c" name="stonith-enabled" value="true"/></cluster_property_set></crm_config></configuration><status><node_state id="1" uname="a&#10;b"/></status></cib>"#).unwrap();
         let configuration = new_configuration(&compiled, &cluster).unwrap();
         let xml = with_configuration(&cluster, &configuration, None);
         let back = read_xml(&xml).unwrap();
@@ -164,7 +180,7 @@ mod tests {
             .children_named("nvpair")
             .map(|p| (p.value("name").unwrap(), p.value("value").unwrap()))
             .collect();
-        assert_eq!(pairs, vec![("stonith-enabled", "false"), ("dc-version", "2.1.5")]);
+        assert_eq!(pairs, vec![("stonith-enabled", "false"), ("have-watchdog", "false"), ("dc-version", "2.1.5")], "the cluster's values win");
         assert_eq!(back.value("epoch"), Some("4"));
         assert_eq!(back.child("status").and_then(|s| s.child("node_state")).and_then(|n| n.value("uname")), Some("a\nb"));
     }
