@@ -5,6 +5,7 @@
 //! input has errors, 2 usage or I/O errors. One file per subcommand.
 
 mod agents;
+mod apply;
 mod build;
 mod check;
 mod config;
@@ -14,6 +15,7 @@ mod import;
 mod lint;
 mod lsp;
 mod output;
+mod plan;
 mod report;
 
 use std::process::ExitCode;
@@ -122,6 +124,31 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Show what installing a policy would change on a cluster, and the transition Pacemaker
+    /// would execute.
+    Plan {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        cluster: plan::ClusterArgs,
+        #[command(flatten)]
+        agents: AgentArgs,
+        #[arg(long, value_enum, default_value_t)]
+        format: plan::PlanFormat,
+    },
+    /// Show the plan, ask, then replace the cluster's configuration with the policy's
+    /// (`cibadmin --replace --scope configuration`).
+    Apply {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        cluster: plan::ClusterArgs,
+        #[command(flatten)]
+        agents: AgentArgs,
+        /// Apply without asking (required when standard input is not a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Work with agent metadata.
     Agents {
         #[command(subcommand)]
@@ -213,6 +240,8 @@ fn main() -> ExitCode {
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lint { files, live, agents, levels, fix, format } => lint::run(&files, live, &agents, &levels, fix, format),
         Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),
+        Command::Plan { files, cluster, agents, format } => plan::run(&files, &cluster, &agents, format),
+        Command::Apply { files, cluster, agents, yes } => apply::run(&files, &cluster, &agents, yes),
     };
     ExitCode::from(code)
 }

@@ -16,6 +16,7 @@ pub mod format;
 pub mod ide;
 pub mod import;
 pub mod model;
+pub mod plan;
 pub mod span;
 pub mod syntax;
 pub mod values;
