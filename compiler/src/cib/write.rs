@@ -6,7 +6,9 @@
 
 use super::Element;
 
-fn push_escaped(out: &mut String, value: &str) {
+/// Appends an attribute value escaped so that it reads back byte for byte (tabs and newlines
+/// included).
+pub fn push_escaped(out: &mut String, value: &str) {
     if !value.contains(['&', '<', '>', '"', '\'', '\n', '\r', '\t']) {
         out.push_str(value);
         return;

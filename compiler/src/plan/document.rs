@@ -118,7 +118,7 @@ fn write(element: &XmlElement, depth: usize, out: &mut String) {
         out.push(' ');
         out.push_str(&attr.name);
         out.push_str("=\"");
-        escape(&attr.value, out);
+        crate::cib::push_escaped(out, &attr.value);
         out.push('"');
     }
     if element.children.is_empty() {
@@ -141,22 +141,6 @@ fn write(element: &XmlElement, depth: usize, out: &mut String) {
     out.push_str("</");
     out.push_str(&element.name);
     out.push_str(">\n");
-}
-
-/// Escapes an attribute value so that it reads back byte for byte (tabs and newlines included).
-fn escape(value: &str, out: &mut String) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]
