@@ -11,6 +11,7 @@ mod explain;
 mod fmt;
 mod import;
 mod lint;
+mod migration;
 mod output;
 mod report;
 
@@ -100,6 +101,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// The live-migration checklist per resource, for a policy or a CIB (with its status).
+    Migration {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        agents: AgentArgs,
+        #[arg(long, value_enum, default_value_t)]
+        format: migration::MigrationFormat,
+    },
     /// Turn an existing CIB into a policy file.
     Import {
         cib: std::path::PathBuf,
@@ -165,6 +175,7 @@ fn main() -> ExitCode {
         Command::Explain { code } => explain::run(code.as_deref()),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lint { files, live, agents, format } => lint::run(&files, live, &agents, format),
+        Command::Migration { files, agents, format } => migration::run(&files, &agents, format),
         Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),
     };
     ExitCode::from(code)

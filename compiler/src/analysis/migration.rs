@@ -20,14 +20,28 @@ use crate::status::{ClusterStatus, MigrationState};
 use crate::syntax::ast::{Assign, DefaultsKind, ItemKind, ResourceSet, RscRef, Spanned};
 use crate::values;
 
-/// The checklist items, in the order they are reported.
-pub const ITEM_NOT_CLONED: &str = "not in a clone or bundle";
-pub const ITEM_OCF: &str = "OCF resource class";
-pub const ITEM_AGENT: &str = "agent advertises migrate_to and migrate_from";
-pub const ITEM_ALLOW: &str = "allow-migrate is true";
+/// The checklist items (stable keys, used in JSON), in the order they are reported.
+pub const ITEM_NOT_CLONED: &str = "not-cloned";
+pub const ITEM_OCF: &str = "ocf-class";
+pub const ITEM_AGENT: &str = "agent-migrate-actions";
+pub const ITEM_ALLOW: &str = "allow-migrate";
 pub const ITEM_MANAGED: &str = "managed";
 pub const ITEM_HEALTHY: &str = "healthy";
-pub const ITEM_DEPENDENCIES: &str = "no dependency forces a restart";
+pub const ITEM_DEPENDENCIES: &str = "no-restart-dependency";
+
+/// How an item reads for a person.
+pub fn item_label(item: &str) -> &'static str {
+    match item {
+        ITEM_NOT_CLONED => "not in a clone or bundle",
+        ITEM_OCF => "OCF resource class",
+        ITEM_AGENT => "agent advertises migrate_to and migrate_from",
+        ITEM_ALLOW => "allow-migrate is true",
+        ITEM_MANAGED => "managed by Pacemaker",
+        ITEM_HEALTHY => "healthy",
+        ITEM_DEPENDENCIES => "no dependency forces a restart",
+        _ => "check",
+    }
+}
 
 /// One item of the checklist.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +127,54 @@ pub struct MigrationAnalysis {
 impl MigrationAnalysis {
     pub fn resource(&self, id: &str) -> Option<&ResourceMigration> {
         self.resources.iter().find(|r| r.id == id)
+    }
+
+    /// `{"resources":[{"id","allow_migrate","agent_supports_migration","will_migrate_alone",
+    /// "checklist":[{"item","ok","detail"}],"restart_risks":[{"dependency","kind","constraint","detail"}]}]}`
+    pub fn to_json(&self) -> String {
+        let resources: Vec<serde_json::Value> = self
+            .resources
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "allow_migrate": r.allow_migrate,
+                    "agent_supports_migration": r.agent_supports_migration,
+                    "will_migrate_alone": r.will_migrate_alone,
+                    "checklist": r.checklist.iter().map(|i| serde_json::json!({"item": i.item, "ok": i.ok, "detail": i.detail})).collect::<Vec<_>>(),
+                    "restart_risks": r.restart_risks.iter().map(|k| serde_json::json!({
+                        "dependency": k.dependency, "kind": k.kind.as_str(), "constraint": k.constraint, "detail": k.detail
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_string_pretty(&serde_json::json!({ "resources": resources })).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+
+    /// The checklist per resource, for a terminal.
+    pub fn to_human(&self) -> String {
+        let mut out = String::new();
+        for r in &self.resources {
+            let verdict = if r.will_migrate_alone { "migrates if moved alone" } else { "restarts (stop, start) if moved" };
+            out.push_str(&format!("{}: {verdict}\n", r.id));
+            for item in &r.checklist {
+                out.push_str(&format!("  {} {}: {}\n", if item.ok { "✓" } else { "✗" }, item_label(item.item), item.detail));
+            }
+            for risk in &r.restart_risks {
+                out.push_str(&format!("    restart risk ({}): {}\n", risk.kind.as_str(), risk.detail));
+            }
+            if r.will_migrate_alone && r.allow_migrate && r.static_obstacle().is_some() {
+                out.push_str("  ! Pacemaker will plan migrate_to anyway, and it will fail on the node\n");
+            }
+            if !r.allow_migrate && r.agent_supports_migration == Some(true) && r.static_obstacle().is_none() {
+                out.push_str("  hint: its agent can live-migrate; set `allow-migrate = true` to move it without a restart\n");
+            }
+            out.push('\n');
+        }
+        if self.resources.is_empty() {
+            out.push_str("no primitives\n");
+        }
+        out
     }
 }
 
@@ -434,6 +496,17 @@ pub fn analyze(model: &Model, status: Option<&ClusterStatus>) -> MigrationAnalys
     MigrationAnalysis { resources }
 }
 
+/// Analyses a compiler's project: its model, and the status section of the first CIB file that
+/// has one.
+pub fn analyze_project(compiler: &crate::Compiler) -> MigrationAnalysis {
+    let status = compiler
+        .files()
+        .iter()
+        .filter(|(path, text)| crate::db::is_cib(path, text))
+        .find_map(|(_, text)| crate::cib::read_xml(text).ok().and_then(|root| crate::status::read(&root)));
+    analyze(compiler.model(), status.as_ref())
+}
+
 fn analyze_one(model: &Model, status: Option<&ClusterStatus>, primitive: &str, edges: &[OrderEdge<'_>]) -> ResourceMigration {
     let view = scheduler_view(model, status, primitive);
     let agent = model.primitives.get(primitive).and_then(|p| p.agent.as_ref());
@@ -444,7 +517,7 @@ fn analyze_one(model: &Model, status: Option<&ClusterStatus>, primitive: &str, e
         Some((name, what)) => {
             ChecklistItem { item: ITEM_NOT_CLONED, ok: false, detail: format!("it is inside the {what} `{name}`, and {what} instances do not live-migrate") }
         }
-        None => ChecklistItem { item: ITEM_NOT_CLONED, ok: true, detail: "a primitive of its own".to_string() },
+        None => ChecklistItem { item: ITEM_NOT_CLONED, ok: true, detail: "not inside a clone or bundle".to_string() },
     });
 
     checklist.push(match agent {
