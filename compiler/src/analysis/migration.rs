@@ -98,6 +98,8 @@ pub struct ResourceMigration {
     pub will_migrate_alone: bool,
     pub checklist: Vec<ChecklistItem>,
     pub restart_risks: Vec<RestartRisk>,
+    /// Whether the primitive's agent (its class) is known at all.
+    pub agent_known: bool,
 }
 
 impl ResourceMigration {
@@ -568,6 +570,7 @@ fn analyze_one(model: &Model, status: Option<&ClusterStatus>, primitive: &str, e
         will_migrate_alone,
         checklist,
         restart_risks: risks,
+        agent_known: agent.is_some(),
     }
 }
 

@@ -375,14 +375,18 @@ fn replay(history: &History<'_>, all: &[History<'_>], on_fail: &BTreeMap<(String
         // A success: the role it leaves, and whether it clears earlier failures.
         match operation {
             "start" | "migrate_from" => {
+                // A fresh start (or a finished migration) supersedes failures and migrations before it.
                 role = Some(Role::Started);
                 failures.clear();
                 blocked = false;
+                migrations.clear();
+                extra_active.clear();
             }
             "stop" => {
                 role = None;
                 failures.clear();
                 blocked = false;
+                migrations.clear();
                 extra_active.clear();
             }
             "promote" => {

@@ -1,0 +1,236 @@
+//! Pacemaker's scheduler as the judge of `hapolicy migration`: for every started resource of the
+//! migration scenarios of Pacemaker's regression suite and of `fixtures/migration`, ban it from
+//! its node, run `crm_simulate -S`, and — where only that resource (or its group) moves — compare
+//! "the transition migrates it" with the analysis' `will_migrate_alone`.
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use hapolicy_compiler::analysis::migration::{analyze_project, MigrationAnalysis};
+use hapolicy_compiler::model::{Model, SymbolKind};
+use hapolicy_compiler::{Compiler, Target};
+use hapolicy_tests::*;
+
+/// The corpus scenarios about migration: they mention allow-migrate or a remote connection.
+fn corpus_scenarios() -> Vec<PathBuf> {
+    let dir = root().join("..").join("shared").join("corpus").join("pacemaker-cts");
+    assert!(dir.is_dir(), "{} is missing: the shared/ folder must sit beside the checkout", dir.display());
+    files_with_extension(&dir, "xml")
+        .into_iter()
+        .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            text.contains("allow-migrate") || text.contains("type=\"remote\"") || text.contains("remote-node")
+        })
+        .collect()
+}
+
+/// The scenarios written for this suite: CIBs as they are, policies built and brought up (every
+/// node online, then one simulated transition so that everything runs).
+fn fixture_scenarios(scratch_dir: &Path) -> Vec<PathBuf> {
+    let dir = fixtures("migration");
+    let mut out = files_with_extension(&dir, "xml");
+    for policy in files_with_extension(&dir, "hapolicy") {
+        let compiler = compile(&policy, Target::Pacemaker2);
+        let xml = compiler.cib().unwrap_or_else(|| panic!("{} does not build:\n{}", policy.display(), rendered_diagnostics(&compiler)));
+        let stem = policy.file_stem().unwrap().to_string_lossy().into_owned();
+        let start = scratch_dir.join(format!("{stem}.start.xml"));
+        std::fs::write(&start, with_online_nodes(xml)).expect("write");
+        let running = scratch_dir.join(format!("{stem}.xml"));
+        simulate(&start, Some(&running));
+        out.push(running);
+    }
+    out
+}
+
+/// `crm_simulate -x CIB -S`: the whole output. A simulated transition may end in "failed"
+/// (an action it cannot run); the summary printed before that is what is compared.
+fn simulate(cib: &Path, save: Option<&Path>) -> String {
+    let mut command = Command::new(require_tool("crm_simulate"));
+    command.arg("-x").arg(cib).arg("-S");
+    if let Some(save) = save {
+        command.arg("-O").arg(save);
+    }
+    let output = command.output().expect("crm_simulate runs");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(text.contains("Transition Summary"), "crm_simulate did not plan a transition for {}: {}", cib.display(), String::from_utf8_lossy(&output.stderr));
+    text
+}
+
+fn section<'a>(output: &'a str, title: &str, end: &str) -> Vec<&'a str> {
+    output.lines().skip_while(|l| !l.starts_with(title)).skip(1).take_while(|l| !l.starts_with(end)).filter(|l| !l.trim().is_empty()).collect()
+}
+
+/// Transition summary lines as (action, resource, line), clone instance numbers stripped.
+fn summary(output: &str) -> Vec<(String, String, String)> {
+    section(output, "Transition Summary", "Executing")
+        .into_iter()
+        .filter_map(|line| {
+            let mut words = line.trim().strip_prefix("* ")?.split_whitespace();
+            let action = words.next()?.to_string();
+            let rsc = words.next()?;
+            let rsc = rsc.split(':').next().unwrap_or(rsc).to_string();
+            Some((action, rsc, line.trim().to_string()))
+        })
+        .collect()
+}
+
+/// Primitives crm_simulate shows active on one node (`Started`, `Starting` or `FAILED NODE`) in
+/// the current state.
+fn started(output: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for line in section(output, "Current cluster status", "Transition Summary") {
+        let Some(rest) = line.trim().strip_prefix("* ") else { continue };
+        let Some(id) = rest.split_whitespace().next() else { continue };
+        let Some((_, state)) = rest.split_once("):") else { continue };
+        let state = state.trim();
+        let Some(node) = ["Started ", "Starting ", "FAILED "].iter().find_map(|p| state.strip_prefix(p)) else { continue };
+        let node = node.split_whitespace().next().unwrap_or("");
+        if !node.starts_with('[') && !id.contains(':') {
+            out.insert(id.to_string(), node.to_string());
+        }
+    }
+    out
+}
+
+/// A copy of the CIB with `rsc` banned from `node`.
+fn with_ban(cib: &str, rsc: &str, node: &str) -> String {
+    let ban = format!("<rsc_location id=\"hapolicy-test-ban-{rsc}\" rsc=\"{rsc}\" node=\"{node}\" score=\"-INFINITY\"/>");
+    if cib.contains("<constraints/>") {
+        cib.replacen("<constraints/>", &format!("<constraints>{ban}</constraints>"), 1)
+    } else if let Some(at) = cib.find("</constraints>") {
+        format!("{}{ban}{}", &cib[..at], &cib[at..])
+    } else {
+        cib.replacen("</resources>", &format!("</resources><constraints>{ban}</constraints>"), 1)
+    }
+}
+
+/// What can be banned: a primitive of its own, or a group (its members all on one node).
+fn units(model: &Model, placement: &BTreeMap<String, String>) -> Vec<(String, Vec<String>, String)> {
+    let mut out = Vec::new();
+    let mut names: Vec<&String> = model.symbols.keys().collect();
+    names.sort();
+    for name in names {
+        if model.parent.contains_key(name.as_str()) {
+            continue;
+        }
+        let members = match model.kind_of(name) {
+            Some(SymbolKind::Primitive) => vec![name.clone()],
+            Some(SymbolKind::Group) => model.primitives_in(name),
+            _ => continue,
+        };
+        let nodes: BTreeSet<Option<&String>> = members.iter().map(|m| placement.get(m)).collect();
+        if let [Some(node)] = nodes.into_iter().collect::<Vec<_>>().as_slice() {
+            out.push((name.clone(), members, (*node).clone()));
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Tally {
+    agree: usize,
+    disagree: Vec<String>,
+    missed_migrations: Vec<String>,
+    others_move: usize,
+    does_not_move: usize,
+    already_changing: usize,
+}
+
+fn judge(cib: &Path, dir: &Path, tally: &mut Tally) {
+    let text = std::fs::read_to_string(cib).expect("read CIB");
+    let mut compiler = Compiler::new(Target::Pacemaker2);
+    compiler.set_file(&cib.file_name().unwrap().to_string_lossy(), text.clone());
+    let analysis: MigrationAnalysis = analyze_project(&compiler);
+    let baseline = simulate(cib, None);
+    let before = summary(&baseline);
+    let placement = started(&baseline);
+    for (unit, members, node) in units(compiler.model(), &placement) {
+        if before.iter().any(|(_, r, _)| members.contains(r)) {
+            tally.already_changing += 1;
+            continue;
+        }
+        let banned = dir.join("banned.xml");
+        std::fs::write(&banned, with_ban(&text, &unit, &node)).expect("write");
+        let after: Vec<(String, String, String)> = summary(&simulate(&banned, None)).into_iter().filter(|line| !before.contains(line)).collect();
+        if after.iter().any(|(_, r, _)| !members.contains(r)) {
+            tally.others_move += 1;
+            continue;
+        }
+        let moved: BTreeMap<&str, &str> =
+            after.iter().filter(|(a, _, _)| matches!(a.as_str(), "Migrate" | "Move" | "Recover")).map(|(a, r, _)| (r.as_str(), a.as_str())).collect();
+        if moved.is_empty() {
+            tally.does_not_move += 1;
+            continue;
+        }
+        let scenario = cib.file_name().unwrap().to_string_lossy();
+        for member in &members {
+            let Some(action) = moved.get(member.as_str()) else { continue };
+            let migrated = *action == "Migrate";
+            let predicted = analysis.resource(member).is_some_and(|r| r.will_migrate_alone);
+            if migrated == predicted {
+                tally.agree += 1;
+            } else {
+                let lines: Vec<&str> = after.iter().map(|(_, _, l)| l.as_str()).collect();
+                let case = format!(
+                    "{scenario}: {member} (ban {unit} from {node}): scheduler {action}, predicted will_migrate_alone={predicted}\n    {}",
+                    lines.join("\n    ")
+                );
+                if migrated {
+                    tally.missed_migrations.push(case.clone());
+                }
+                tally.disagree.push(case);
+            }
+        }
+    }
+}
+
+#[test]
+fn will_migrate_alone_agrees_with_pacemakers_scheduler() {
+    require_tool("crm_simulate");
+    let dir = scratch("migration-differential");
+    let mut scenarios = corpus_scenarios();
+    let corpus = scenarios.len();
+    scenarios.extend(fixture_scenarios(&dir));
+    // Two workers: crm_simulate dominates the time, and the machine has two cores.
+    let mut tally = Tally::default();
+    let parts: Vec<Tally> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..2)
+            .map(|worker| {
+                let scenarios = &scenarios;
+                let dir = dir.join(format!("worker{worker}"));
+                scope.spawn(move || {
+                    std::fs::create_dir_all(&dir).expect("scratch");
+                    let mut part = Tally::default();
+                    for cib in scenarios.iter().skip(worker).step_by(2) {
+                        judge(cib, &dir, &mut part);
+                    }
+                    part
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("worker")).collect()
+    });
+    for part in parts {
+        tally.agree += part.agree;
+        tally.disagree.extend(part.disagree);
+        tally.missed_migrations.extend(part.missed_migrations);
+        tally.others_move += part.others_move;
+        tally.does_not_move += part.does_not_move;
+        tally.already_changing += part.already_changing;
+    }
+    let compared = tally.agree + tally.disagree.len();
+    println!("{} scenarios ({corpus} from Pacemaker's suite, {} written here)", scenarios.len(), scenarios.len() - corpus);
+    println!("{}/{compared} agree", tally.agree);
+    println!(
+        "skipped: {} where other resources move too, {} where the resource does not move, {} already changing without the ban",
+        tally.others_move, tally.does_not_move, tally.already_changing
+    );
+    for case in &tally.disagree {
+        println!("DISAGREE {case}");
+    }
+    assert!(compared >= 40, "too few comparable cases ({compared}): the harness is not exercising the scheduler");
+    assert!(tally.missed_migrations.is_empty(), "live migrations the analysis did not predict:\n{}", tally.missed_migrations.join("\n"));
+    assert!(tally.agree * 100 >= compared * 98, "{}/{compared} agree, below 98%", tally.agree);
+}
