@@ -171,6 +171,9 @@ fn judge(cib: &Path, dir: &Path, tally: &mut Tally) {
             let predicted = analysis.resource(member).is_some_and(|r| r.will_migrate_alone);
             if migrated == predicted {
                 tally.agree += 1;
+                if std::env::var_os("MIGRATION_VERBOSE").is_some() {
+                    println!("agree {scenario}: {member} (ban {unit} from {node}): scheduler {action}, will_migrate_alone={predicted}");
+                }
             } else {
                 let lines: Vec<&str> = after.iter().map(|(_, _, l)| l.as_str()).collect();
                 let case = format!(
@@ -184,6 +187,23 @@ fn judge(cib: &Path, dir: &Path, tally: &mut Tally) {
             }
         }
     }
+}
+
+/// Each written scenario's checklist, as `hapolicy migration` prints it, against its reviewed
+/// `.expected` file (policies as written, CIBs with their status section).
+#[test]
+fn the_checklist_of_each_fixture_is_as_reviewed() {
+    let dir = fixtures("migration");
+    let mut failures = Vec::new();
+    let mut inputs = files_with_extension(&dir, "hapolicy");
+    inputs.extend(files_with_extension(&dir, "xml"));
+    for input in &inputs {
+        let compiler = compile(input, Target::Pacemaker2);
+        let actual = analyze_project(&compiler).to_human();
+        failures.extend(compare_expected(&input.with_extension("expected"), &actual));
+    }
+    println!("{} fixtures", inputs.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

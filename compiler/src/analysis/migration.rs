@@ -157,7 +157,7 @@ impl MigrationAnalysis {
     pub fn to_human(&self) -> String {
         let mut out = String::new();
         for r in &self.resources {
-            let verdict = if r.will_migrate_alone { "migrates if moved alone" } else { "restarts (stop, start) if moved" };
+            let verdict = if r.will_migrate_alone { "migrates if moved alone" } else { "does not migrate if moved: stopped, then started" };
             out.push_str(&format!("{}: {verdict}\n", r.id));
             for item in &r.checklist {
                 out.push_str(&format!("  {} {}: {}\n", if item.ok { "✓" } else { "✗" }, item_label(item.item), item.detail));
