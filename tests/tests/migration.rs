@@ -1,14 +1,16 @@
 //! Pacemaker's scheduler as the judge of `hapolicy migration`: for every started resource of the
 //! migration scenarios of Pacemaker's regression suite and of `fixtures/migration`, ban it from
 //! its node, run `crm_simulate -S`, and — where only that resource (or its group) moves — compare
-//! "the transition migrates it" with the analysis' `will_migrate_alone`.
+//! "the transition migrates it" with the analysis' `will_migrate_alone`. Restart risks are
+//! checked the same way: the resource and the dependency a risk names are banned together, and
+//! the scheduler must restart the resource instead of migrating it.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use hapolicy_compiler::analysis::migration::{analyze_project, MigrationAnalysis};
+use hapolicy_compiler::analysis::migration::{analyze_project, MigrationAnalysis, RiskKind};
 use hapolicy_compiler::model::{Model, SymbolKind};
 use hapolicy_compiler::{Compiler, Target};
 use hapolicy_tests::*;
@@ -136,6 +138,60 @@ struct Tally {
     others_move: usize,
     does_not_move: usize,
     already_changing: usize,
+    /// Restart risks tested by moving the resource and its dependency together.
+    risks_confirmed: usize,
+    risks_refuted: Vec<String>,
+    risks_skipped: usize,
+}
+
+/// Moves a resource and each dependency its restart risks name (ordered-after, not clones) at
+/// once: the scheduler must restart the resource rather than migrate it.
+fn judge_risks(
+    cib: &Path,
+    text: &str,
+    analysis: &MigrationAnalysis,
+    units: &[(String, Vec<String>, String)],
+    before: &[(String, String, String)],
+    dir: &Path,
+    tally: &mut Tally,
+) {
+    let unit_of = |name: &str| units.iter().find(|(u, _, _)| u == name);
+    for resource in analysis.resources.iter().filter(|r| r.will_migrate_alone) {
+        let Some((_, _, node)) = unit_of(&resource.id) else { continue };
+        for risk in resource.restart_risks.iter().filter(|r| r.kind == RiskKind::OrderedAfter) {
+            let Some((dependency, members, dependency_node)) = unit_of(&risk.dependency) else {
+                tally.risks_skipped += 1;
+                continue;
+            };
+            if before.iter().any(|(_, r, _)| r == &resource.id || members.contains(r)) {
+                tally.risks_skipped += 1;
+                continue;
+            }
+            let banned = dir.join("banned-both.xml");
+            std::fs::write(&banned, with_ban(&with_ban(text, &resource.id, node), dependency, dependency_node)).expect("write");
+            let after: Vec<(String, String, String)> = summary(&simulate(&banned, None)).into_iter().filter(|line| !before.contains(line)).collect();
+            let action_of =
+                |name: &str| after.iter().find(|(a, r, _)| r == name && matches!(a.as_str(), "Migrate" | "Move" | "Recover")).map(|(a, _, _)| a.clone());
+            let (Some(action), true) = (action_of(&resource.id), members.iter().any(|m| action_of(m).is_some())) else {
+                tally.risks_skipped += 1;
+                continue;
+            };
+            if action == "Migrate" {
+                let lines: Vec<&str> = after.iter().map(|(_, _, l)| l.as_str()).collect();
+                tally.risks_refuted.push(format!(
+                    "{}: {} still migrates when {dependency} moves too\n    {}",
+                    cib.file_name().unwrap().to_string_lossy(),
+                    resource.id,
+                    lines.join("\n    ")
+                ));
+            } else {
+                tally.risks_confirmed += 1;
+                if std::env::var_os("MIGRATION_VERBOSE").is_some() {
+                    println!("risk confirmed {}: {} {action} when {dependency} moves too", cib.display(), resource.id);
+                }
+            }
+        }
+    }
 }
 
 fn judge(cib: &Path, dir: &Path, tally: &mut Tally) {
@@ -146,7 +202,9 @@ fn judge(cib: &Path, dir: &Path, tally: &mut Tally) {
     let baseline = simulate(cib, None);
     let before = summary(&baseline);
     let placement = started(&baseline);
-    for (unit, members, node) in units(compiler.model(), &placement) {
+    let units = units(compiler.model(), &placement);
+    judge_risks(cib, &text, &analysis, &units, &before, dir, tally);
+    for (unit, members, node) in units {
         if before.iter().any(|(_, r, _)| members.contains(r)) {
             tally.already_changing += 1;
             continue;
@@ -239,6 +297,9 @@ fn will_migrate_alone_agrees_with_pacemakers_scheduler() {
         tally.others_move += part.others_move;
         tally.does_not_move += part.does_not_move;
         tally.already_changing += part.already_changing;
+        tally.risks_confirmed += part.risks_confirmed;
+        tally.risks_refuted.extend(part.risks_refuted);
+        tally.risks_skipped += part.risks_skipped;
     }
     let compared = tally.agree + tally.disagree.len();
     println!("{} scenarios ({corpus} from Pacemaker's suite, {} written here)", scenarios.len(), scenarios.len() - corpus);
@@ -250,7 +311,40 @@ fn will_migrate_alone_agrees_with_pacemakers_scheduler() {
     for case in &tally.disagree {
         println!("DISAGREE {case}");
     }
+    let risks = tally.risks_confirmed + tally.risks_refuted.len();
+    println!("restart risks (ordered-after): {}/{risks} confirmed when the dependency moves too ({} not testable)", tally.risks_confirmed, tally.risks_skipped);
+    for case in &tally.risks_refuted {
+        println!("REFUTED {case}");
+    }
     assert!(compared >= 40, "too few comparable cases ({compared}): the harness is not exercising the scheduler");
     assert!(tally.missed_migrations.is_empty(), "live migrations the analysis did not predict:\n{}", tally.missed_migrations.join("\n"));
     assert!(tally.agree * 100 >= compared * 98, "{}/{compared} agree, below 98%", tally.agree);
+    assert!(risks >= 1 && tally.risks_confirmed * 100 >= risks * 98, "{}/{risks} restart risks confirmed, below 98%", tally.risks_confirmed);
+}
+
+/// The other direction: orderings the analysis does not count as restart risks (optional,
+/// asymmetrical, or after a resource that migrates too) must really let the resource migrate
+/// when both move.
+#[test]
+fn orderings_without_a_restart_risk_let_both_move_by_migration() {
+    require_tool("crm_simulate");
+    let dir = scratch("migration-no-risk");
+    let running = fixture_scenarios(&dir).into_iter().find(|p| p.file_name().is_some_and(|n| n == "orders.xml")).expect("orders fixture");
+    let text = std::fs::read_to_string(&running).expect("read");
+    let mut compiler = Compiler::new(Target::Pacemaker2);
+    compiler.set_file("orders.xml", text.clone());
+    let analysis = analyze_project(&compiler);
+    let placement = started(&simulate(&running, None));
+    let mut checked = 0;
+    for (dependent, dependency) in [("vm6", "opt-disk"), ("vm7", "asym-disk"), ("vm4", "vm3")] {
+        let resource = analysis.resource(dependent).expect("analysed");
+        assert!(resource.will_migrate_alone && resource.restart_risks.is_empty(), "{dependent}: {:?}", resource.restart_risks);
+        let banned = dir.join("both.xml");
+        std::fs::write(&banned, with_ban(&with_ban(&text, dependent, &placement[dependent]), dependency, &placement[dependency])).expect("write");
+        let after = summary(&simulate(&banned, None));
+        assert!(after.iter().any(|(a, r, _)| r == dependency && matches!(a.as_str(), "Move" | "Migrate")), "{dependency} must move: {after:?}");
+        assert!(after.iter().any(|(a, r, _)| r == dependent && a == "Migrate"), "{dependent} must migrate when {dependency} moves too: {after:?}");
+        checked += 1;
+    }
+    println!("{checked}/3 orderings without a restart risk migrate");
 }

@@ -357,24 +357,28 @@ fn prop<'a>(props: &'a [Assign], key: &str) -> Option<&'a str> {
     props.iter().find(|p| p.key.text == key).map(|p| p.value.text.as_str())
 }
 
-/// Every start-to-start style ordering of the project, pairs and sets alike (serializing orders
-/// do not order starts after each other and are left out).
+/// Every mandatory, symmetrical ordering of the project, pairs and sets alike.
 fn order_edges(model: &Model) -> Vec<OrderEdge<'_>> {
     let mut out = Vec::new();
     for (file, item) in &model.items {
         let ItemKind::Order { name, pair, props, sets } = &item.kind else { continue };
-        if prop(props, "kind").is_some_and(|k| k.eq_ignore_ascii_case("serialize")) {
+        // Only mandatory, symmetrical orders carry a restart over to the dependent: crm_simulate
+        // migrates the dependent of an optional or asymmetrical order while its first restarts.
+        // Serializing orders do not order starts at all.
+        let kind = prop(props, "kind").map(str::to_ascii_lowercase);
+        let optional = match kind.as_deref() {
+            Some("optional" | "serialize") => true,
+            Some(_) => false,
+            None => prop(props, "score").is_some_and(|s| values::parse_score(s).is_ok_and(|n| n <= 0)),
+        };
+        if optional || prop(props, "symmetrical").is_some_and(|v| !truthy(v)) {
             continue;
         }
         if let Some((first, then)) = pair {
-            out.push(OrderEdge {
-                constraint: &name.text,
-                first: &first.name.text,
-                first_action: action_of(first),
-                then: &then.name,
-                then_action: action_of(then),
-                file: *file,
-            });
+            // The then-action defaults to the first-action, as in Pacemaker.
+            let first_action = action_of(first);
+            let then_action = then.qualifier.as_ref().map_or(first_action, |q| q.text.as_str());
+            out.push(OrderEdge { constraint: &name.text, first: &first.name.text, first_action, then: &then.name, then_action, file: *file });
         }
         fn action(set: &ResourceSet) -> &str {
             prop(&set.props, "action").unwrap_or("start")

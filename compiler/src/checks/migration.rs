@@ -26,6 +26,7 @@ primitive ip: ocf:heartbeat:IPaddr2 { ip = "192.0.2.1"; meta { allow-migrate = t
 ```
 
 Remove `allow-migrate`, or use an agent that can migrate (VirtualDomain, Xen, ...).
+`hapolicy migration FILE` prints the whole checklist for every resource.
 "#,
 };
 
@@ -49,7 +50,8 @@ order fs-then-vm: fs then vm      # advice: vm restarts whenever fs moves with i
 ```
 
 Order the VM after a clone whose instances do not move (a cloned Filesystem on shared storage),
-or accept the restart.
+or accept the restart. `hapolicy migration FILE` lists, per resource, every dependency that would
+turn its migration into a restart.
 "#,
 };
 
