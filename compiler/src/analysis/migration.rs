@@ -267,7 +267,7 @@ fn unmanaged(model: &Model, status: Option<&ClusterStatus>, primitive: &str) -> 
 }
 
 /// Why the recorded state keeps the scheduler from migrating, if it does; `Ok` carries the detail.
-fn health(model: &Model, status: Option<&ClusterStatus>, primitive: &str, cloned: bool) -> Result<String, String> {
+fn health(status: Option<&ClusterStatus>, primitive: &str, cloned: bool) -> Result<String, String> {
     let Some(status) = status else {
         return Ok("no status section: assumed running and healthy".to_string());
     };
@@ -295,9 +295,11 @@ fn health(model: &Model, status: Option<&ClusterStatus>, primitive: &str, cloned
     if let Some((node, _)) = state.active_on.iter().find(|(n, _)| status.node(n).is_some_and(|n| n.unclean)) {
         return Err(format!("its node {node} is unclean: it must be fenced first, then the resource starts elsewhere"));
     }
-    let _ = model;
     let places: Vec<String> = state.active_on.iter().map(|(n, r)| format!("{} on {n}", r.describe())).collect();
-    Ok(format!("{}, no failure recorded", places.join(", ")))
+    match state.ignored_failures.first() {
+        Some(ignored) => Ok(format!("{}; {} (on-fail=ignore: it changes nothing)", places.join(", "), ignored.describe())),
+        None => Ok(format!("{}, no failure recorded", places.join(", "))),
+    }
 }
 
 /// What the scheduler alone decides for one primitive, without its dependencies.
@@ -317,7 +319,7 @@ fn scheduler_view(model: &Model, status: Option<&ClusterStatus>, primitive: &str
     SchedulerView {
         allow: allow_migrate(model, primitive),
         unmanaged: unmanaged(model, status, primitive),
-        health: health(model, status, primitive, model.enclosing_clone(primitive).is_some() || enclosing_bundle(model, primitive).is_some()),
+        health: health(status, primitive, model.enclosing_clone(primitive).is_some() || enclosing_bundle(model, primitive).is_some()),
     }
 }
 

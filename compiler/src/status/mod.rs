@@ -96,6 +96,8 @@ pub struct ResourceStatus {
     pub active_on: Vec<(String, Role)>,
     /// Failures not cleared by a later operation.
     pub failures: Vec<FailedOp>,
+    /// Failures of operations with `on-fail=ignore`: recorded, but they change nothing.
+    pub ignored_failures: Vec<FailedOp>,
     /// Failures whose on-fail is `block`: Pacemaker leaves the resource alone.
     pub blocked: bool,
     /// A start recorded as pending, on this node.
@@ -192,6 +194,10 @@ pub fn read(root: &XmlElement) -> Option<ClusterStatus> {
         match state {
             None => node.unclean = fencing && cluster_option(root, "startup-fencing").is_none_or(truthy),
             Some(state) => membership(state, fencing, &mut node),
+        }
+        // Fencing was requested for it (`crm_node --fence` sets `terminate`).
+        if attrs.get("terminate").is_some_and(|v| truthy(v) || v.parse::<i64>().is_ok_and(|n| n > 0)) {
+            node.unclean = true;
         }
         out.nodes.push(node);
     }
@@ -301,6 +307,7 @@ fn replay(history: &History<'_>, all: &[History<'_>], on_fail: &BTreeMap<(String
     let node = history.node.to_string();
     let mut role: Option<Role> = None;
     let mut failures: Vec<FailedOp> = Vec::new();
+    let mut ignored: Vec<FailedOp> = Vec::new();
     let mut blocked = false;
     let mut start_pending = false;
     let mut migrations: Vec<MigrationState> = Vec::new();
@@ -343,7 +350,10 @@ fn replay(history: &History<'_>, all: &[History<'_>], on_fail: &BTreeMap<(String
             };
             let configured = on_fail.get(&(id.clone(), operation.to_string(), interval)).map(String::as_str);
             match configured {
-                Some("ignore") => continue,
+                Some("ignore") => {
+                    ignored.push(failed);
+                    continue;
+                }
                 Some("block") => blocked = true,
                 _ => {}
             }
@@ -422,6 +432,7 @@ fn replay(history: &History<'_>, all: &[History<'_>], on_fail: &BTreeMap<(String
         }
     }
     entry.failures.extend(failures);
+    entry.ignored_failures.extend(ignored);
     entry.blocked |= blocked;
     if start_pending {
         entry.start_pending = Some(node);
