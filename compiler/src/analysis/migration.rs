@@ -157,7 +157,16 @@ impl MigrationAnalysis {
     pub fn to_human(&self) -> String {
         let mut out = String::new();
         for r in &self.resources {
-            let verdict = if r.will_migrate_alone { "migrates if moved alone" } else { "does not migrate if moved: stopped, then started" };
+            let failing = |name: &str| r.item(name).is_some_and(|i| !i.ok);
+            let verdict = if r.will_migrate_alone {
+                "migrates if moved alone"
+            } else if failing(ITEM_MANAGED) {
+                "stays where it is: Pacemaker does not manage it"
+            } else if r.item(ITEM_HEALTHY).is_some_and(|i| !i.ok && i.detail.starts_with("not running")) {
+                "not running"
+            } else {
+                "does not migrate if moved: stopped, then started"
+            };
             out.push_str(&format!("{}: {verdict}\n", r.id));
             for item in &r.checklist {
                 out.push_str(&format!("  {} {}: {}\n", if item.ok { "✓" } else { "✗" }, item_label(item.item), item.detail));
@@ -165,7 +174,7 @@ impl MigrationAnalysis {
             for risk in &r.restart_risks {
                 out.push_str(&format!("    restart risk ({}): {}\n", risk.kind.as_str(), risk.detail));
             }
-            if r.will_migrate_alone && r.allow_migrate && r.static_obstacle().is_some() {
+            if r.will_migrate_alone && r.static_obstacle().is_some_and(|o| o.item != ITEM_NOT_CLONED) {
                 out.push_str("  ! Pacemaker will plan migrate_to anyway, and it will fail on the node\n");
             }
             if !r.allow_migrate && r.agent_supports_migration == Some(true) && r.static_obstacle().is_none() {
