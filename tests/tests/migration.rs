@@ -1,7 +1,8 @@
 //! Pacemaker's scheduler as the judge of `hapolicy migration`: for every started resource of the
-//! migration scenarios of Pacemaker's regression suite and of `fixtures/migration`, ban it from
-//! its node, run `crm_simulate -S`, and — where only that resource (or its group) moves — compare
-//! "the transition migrates it" with the analysis' `will_migrate_alone`. Restart risks are
+//! migration scenarios of Pacemaker's regression suite and of `fixtures/migration` (a primitive,
+//! a group, or an anonymous clone's instance), ban it from its node, run `crm_simulate -S`, and —
+//! where only that resource (or its group, or clone) moves — compare "the transition migrates it"
+//! with the analysis' `will_migrate_alone`. Restart risks are
 //! checked the same way: the resource and the dependency a risk names are banned together, and
 //! the scheduler must restart the resource instead of migrating it.
 #![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
@@ -96,6 +97,26 @@ fn started(output: &str) -> BTreeMap<String, String> {
     out
 }
 
+/// For each anonymous clone, a node where one of its instances is started (crm_simulate lists
+/// them as `Started: [ n1 n2 ]` under `Clone Set: NAME [CHILD]:`).
+fn clone_instances(output: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut clone: Option<String> = None;
+    for line in section(output, "Current cluster status", "Transition Summary") {
+        let line = line.trim().trim_start_matches("* ");
+        if let Some(rest) = line.strip_prefix("Clone Set: ") {
+            clone = rest.split_whitespace().next().map(str::to_string);
+        } else if let (Some(name), Some(nodes)) = (&clone, line.strip_prefix("Started: [ ")) {
+            if let Some(node) = nodes.split_whitespace().next() {
+                out.entry(name.clone()).or_insert_with(|| node.to_string());
+            }
+        } else if !line.starts_with("Stopped") && !line.starts_with("Started") {
+            clone = None;
+        }
+    }
+    out
+}
+
 /// A copy of the CIB with `rsc` banned from `node`.
 fn with_ban(cib: &str, rsc: &str, node: &str) -> String {
     let ban = format!("<rsc_location id=\"hapolicy-test-ban-{rsc}\" rsc=\"{rsc}\" node=\"{node}\" score=\"-INFINITY\"/>");
@@ -108,8 +129,9 @@ fn with_ban(cib: &str, rsc: &str, node: &str) -> String {
     }
 }
 
-/// What can be banned: a primitive of its own, or a group (its members all on one node).
-fn units(model: &Model, placement: &BTreeMap<String, String>) -> Vec<(String, Vec<String>, String)> {
+/// What can be banned: a primitive of its own, a group (its members all on one node), or an
+/// anonymous clone from a node where an instance runs.
+fn units(model: &Model, placement: &BTreeMap<String, String>, clones: &BTreeMap<String, String>) -> Vec<(String, Vec<String>, String)> {
     let mut out = Vec::new();
     let mut names: Vec<&String> = model.symbols.keys().collect();
     names.sort();
@@ -120,6 +142,12 @@ fn units(model: &Model, placement: &BTreeMap<String, String>) -> Vec<(String, Ve
         let members = match model.kind_of(name) {
             Some(SymbolKind::Primitive) => vec![name.clone()],
             Some(SymbolKind::Group) => model.primitives_in(name),
+            Some(SymbolKind::Clone) => {
+                if let Some(node) = clones.get(name.as_str()) {
+                    out.push((name.clone(), model.primitives_in(name), node.clone()));
+                }
+                continue;
+            }
             _ => continue,
         };
         let nodes: BTreeSet<Option<&String>> = members.iter().map(|m| placement.get(m)).collect();
@@ -202,7 +230,7 @@ fn judge(cib: &Path, dir: &Path, tally: &mut Tally) {
     let baseline = simulate(cib, None);
     let before = summary(&baseline);
     let placement = started(&baseline);
-    let units = units(compiler.model(), &placement);
+    let units = units(compiler.model(), &placement, &clone_instances(&baseline));
     judge_risks(cib, &text, &analysis, &units, &before, dir, tally);
     for (unit, members, node) in units {
         if before.iter().any(|(_, r, _)| members.contains(r)) {

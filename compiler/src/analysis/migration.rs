@@ -532,7 +532,9 @@ fn analyze_one(model: &Model, status: Option<&ClusterStatus>, primitive: &str, e
     let container = model.enclosing_clone(primitive).map(|c| (c, "clone")).or_else(|| enclosing_bundle(model, primitive).map(|b| (b, "bundle")));
     checklist.push(match container {
         Some((name, what)) => {
-            ChecklistItem { item: ITEM_NOT_CLONED, ok: false, detail: format!("it is inside the {what} `{name}`, and {what} instances do not live-migrate") }
+            ChecklistItem { item: ITEM_NOT_CLONED, ok: false, detail: format!(
+                    "it is inside the {what} `{name}`; Pacemaker's documentation rules {what} instances out of live migration (the scheduler still migrates an instance that moves)"
+                ) }
         }
         None => ChecklistItem { item: ITEM_NOT_CLONED, ok: true, detail: "not inside a clone or bundle".to_string() },
     });
