@@ -360,6 +360,9 @@ struct OrderEdge<'a> {
     file: FileId,
 }
 
+/// Orderings indexed by the resource that comes second.
+type EdgesByThen<'a> = std::collections::HashMap<&'a str, Vec<OrderEdge<'a>>>;
+
 fn action_of(r: &RscRef) -> &str {
     r.qualifier.as_ref().map_or("start", |q| q.text.as_str())
 }
@@ -439,11 +442,12 @@ fn is_clone_like(model: &Model, name: &str) -> bool {
 }
 
 /// The dependencies that turn `primitive`'s migration into a restart when they move too.
-fn restart_risks(model: &Model, status: Option<&ClusterStatus>, primitive: &str, edges: &[OrderEdge<'_>]) -> Vec<RestartRisk> {
+fn restart_risks(model: &Model, status: Option<&ClusterStatus>, primitive: &str, edges: &EdgesByThen<'_>) -> Vec<RestartRisk> {
     let mut risks = Vec::new();
     // Orderings on the primitive itself or on its group.
     let group = model.parent.get(primitive).filter(|g| model.kind_of(g) == Some(SymbolKind::Group));
-    for edge in edges {
+    let mine = edges.get(primitive).into_iter().chain(group.and_then(|g| edges.get(g.as_str()))).flatten();
+    for edge in mine {
         let targets_me = edge.then.text == primitive || group.is_some_and(|g| *g == edge.then.text);
         if !targets_me || edge.then_action != "start" || edge.first == primitive || group.is_some_and(|g| g == edge.first) {
             continue;
@@ -506,7 +510,10 @@ fn restart_risks(model: &Model, status: Option<&ClusterStatus>, primitive: &str,
 
 /// Analyses every primitive (not templates). `status` is the CIB's status section, when there is one.
 pub fn analyze(model: &Model, status: Option<&ClusterStatus>) -> MigrationAnalysis {
-    let edges = order_edges(model);
+    let mut edges: EdgesByThen<'_> = std::collections::HashMap::new();
+    for edge in order_edges(model) {
+        edges.entry(edge.then.text.as_str()).or_default().push(edge);
+    }
     let mut names: Vec<&String> = model.primitives.keys().filter(|n| model.kind_of(n) == Some(SymbolKind::Primitive)).collect();
     names.sort();
     let resources = names.into_iter().map(|name| analyze_one(model, status, name, &edges)).collect();
@@ -524,7 +531,7 @@ pub fn analyze_project(compiler: &crate::Compiler) -> MigrationAnalysis {
     analyze(compiler.model(), status.as_ref())
 }
 
-fn analyze_one(model: &Model, status: Option<&ClusterStatus>, primitive: &str, edges: &[OrderEdge<'_>]) -> ResourceMigration {
+fn analyze_one(model: &Model, status: Option<&ClusterStatus>, primitive: &str, edges: &EdgesByThen<'_>) -> ResourceMigration {
     let view = scheduler_view(model, status, primitive);
     let agent = model.primitives.get(primitive).and_then(|p| p.agent.as_ref());
     let mut checklist = Vec::new();
