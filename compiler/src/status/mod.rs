@@ -239,6 +239,8 @@ fn membership(state: &XmlElement, fencing: bool, node: &mut NodeStatus) {
     }
     if !fencing {
         node.online = member && online && join == "member";
+        // A member whose controller vanished while it was expected up is still unclean.
+        node.unclean = member && !online && expected == "member";
         return;
     }
     if join == "nack" {
