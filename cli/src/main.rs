@@ -14,6 +14,7 @@ mod fmt;
 mod import;
 mod lint;
 mod lsp;
+mod migration;
 mod output;
 mod plan;
 mod report;
@@ -113,6 +114,15 @@ enum Command {
         fix: FixArgs,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+    },
+    /// The live-migration checklist per resource, for a policy or a CIB (with its status).
+    Migration {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        agents: AgentArgs,
+        #[arg(long, value_enum, default_value_t)]
+        format: migration::MigrationFormat,
     },
     /// Turn an existing CIB into a policy file.
     Import {
@@ -239,6 +249,7 @@ fn main() -> ExitCode {
         Command::Lsp { no_installed_agents, stdio: _ } => lsp::run(no_installed_agents),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lint { files, live, agents, levels, fix, format } => lint::run(&files, live, &agents, &levels, fix, format),
+        Command::Migration { files, agents, format } => migration::run(&files, &agents, format),
         Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),
         Command::Plan { files, cluster, agents, format } => plan::run(&files, &cluster, &agents, format),
         Command::Apply { files, cluster, agents, yes } => apply::run(&files, &cluster, &agents, yes),

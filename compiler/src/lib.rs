@@ -7,6 +7,7 @@
 //! terminals or LSP: shells read files and render diagnostics.
 
 pub mod agents;
+pub mod analysis;
 pub mod checks;
 pub mod cib;
 pub mod db;
@@ -18,6 +19,7 @@ pub mod import;
 pub mod model;
 pub mod plan;
 pub mod span;
+pub mod status;
 pub mod syntax;
 pub mod values;
 
