@@ -28,7 +28,7 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, format: MigrationFormat
     let all_cibs = compiler.files().iter().all(|(path, text)| hapolicy_compiler::db::is_cib(path, text));
     let errors = report::errors(compiler.diagnostics());
     if errors > 0 && !all_cibs {
-        report::show(&compiler, crate::Format::Human, "");
+        eprint!("{}", report::human(&compiler, compiler.diagnostics()));
         eprintln!("error: fix the {errors} error(s) above first");
         return 1;
     }
