@@ -520,6 +520,18 @@ pub fn analyze(model: &Model, status: Option<&ClusterStatus>) -> MigrationAnalys
     MigrationAnalysis { resources }
 }
 
+/// Analyses one primitive, from its configuration alone (for an editor's hover).
+pub fn analyze_primitive(model: &Model, primitive: &str) -> Option<ResourceMigration> {
+    if model.kind_of(primitive) != Some(SymbolKind::Primitive) {
+        return None;
+    }
+    let mut edges: EdgesByThen<'_> = std::collections::HashMap::new();
+    for edge in order_edges(model).into_iter().filter(|e| e.then.text == primitive) {
+        edges.entry(edge.then.text.as_str()).or_default().push(edge);
+    }
+    Some(analyze_one(model, None, primitive, &edges))
+}
+
 /// Analyses a compiler's project: its model, and the status section of the first CIB file that
 /// has one.
 pub fn analyze_project(compiler: &crate::Compiler) -> MigrationAnalysis {
