@@ -12,6 +12,7 @@ command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 [ -x /usr/sbin/fence_ipmilan ] || need+=(fence-agents)
 [ -x /usr/lib/pacemaker/pacemaker-schedulerd ] || need+=(pacemaker)
 command -v nvim >/dev/null 2>&1 || need+=(neovim)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   SUDO=""

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use hapolicy_bench::generate;
 
 const USAGE: &str = "\
-usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--crm-verify-runs R] [--live] [--lsp [--lsp-edits E]] [--hapolicy PATH] [--keep]
+usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--crm-verify-runs R] [--live] [--lsp [--lsp-edits E]] [--plot FILE.png] [--hapolicy PATH] [--keep]
        hapolicy-bench --only-lsp [--sizes N[,N...]] [--lsp-edits E]
        hapolicy-bench --print-policy N
 
@@ -28,6 +28,7 @@ usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--crm-verify-runs R] [--liv
   --crm-verify-runs  runs of crm_verify (default: --runs)
   --live           give crm_verify a status with every node online: it then schedules the whole
                    cluster (hours at 10000 primitives) instead of checking the CIB as built
+  --plot FILE.png    draw time against size for every command and crm_verify (needs gnuplot)
   --lsp              also measure the language server: edit-to-diagnostics and completion latency
   --only-lsp         measure only the language server
   --lsp-edits        edits and completion requests per size (default 20; medians are reported)
@@ -45,6 +46,7 @@ struct Options {
     print_policy: Option<usize>,
     lsp: bool,
     only_lsp: bool,
+    plot: Option<PathBuf>,
     lsp_edits: usize,
 }
 
@@ -60,6 +62,7 @@ fn parse_args() -> Result<Options, String> {
         lsp: false,
         only_lsp: false,
         lsp_edits: 20,
+        plot: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -100,6 +103,7 @@ fn parse_args() -> Result<Options, String> {
             "--keep" => opts.keep = true,
             "--live" => opts.live = true,
             "--lsp" => opts.lsp = true,
+            "--plot" => opts.plot = Some(PathBuf::from(value("--plot")?)),
             "--only-lsp" => {
                 opts.lsp = true;
                 opts.only_lsp = true;
@@ -276,6 +280,7 @@ struct Row {
     cib_bytes: usize,
     build: Measurement,
     check: Measurement,
+    fmt: Measurement,
     verify: Measurement,
     lint: Measurement,
     import: Measurement,
@@ -310,6 +315,7 @@ fn print_table(rows: &[Row]) {
         "CIB",
         "hapolicy build (s)",
         "hapolicy check (s)",
+        "hapolicy fmt (s)",
         "hapolicy lint (s)",
         "hapolicy import (s)",
         "crm_verify (s)",
@@ -328,6 +334,7 @@ fn print_table(rows: &[Row]) {
             format!("{:.1} KiB", r.cib_bytes as f64 / 1024.0),
             secs(r.build.median),
             secs(r.check.median),
+            secs(r.fmt.median),
             secs(r.lint.median),
             secs(r.import.median),
             secs(r.verify.median),
@@ -433,6 +440,10 @@ fn run(opts: &Options) -> Result<(), String> {
             eprintln!("[{size}] hapolicy check ...");
             let check = measure(opts.runs, time.as_deref(), &sub, &hapolicy, &["check", "policy.hapolicy"])?;
 
+            eprintln!("[{size}] hapolicy fmt --check ...");
+            // The generated policy is not in the canonical layout: fmt --check reads, formats and
+            // compares it all, and exits 1.
+            let fmt = measure_allowing(opts.runs, time.as_deref(), &sub, &hapolicy, &["fmt", "--check", "policy.hapolicy"], &[0, 1])?;
             eprintln!("[{size}] hapolicy lint ...");
             let lint = measure(opts.runs, time.as_deref(), &sub, &hapolicy, &["lint", "cib.xml"])?;
             eprintln!("[{size}] hapolicy import ...");
@@ -451,7 +462,7 @@ fn run(opts: &Options) -> Result<(), String> {
             eprintln!("[{size}] crm_verify -x {verify_file} ...");
             let verify = measure_allowing(opts.verify_runs.unwrap_or(opts.runs), time.as_deref(), &sub, &crm_verify, &["-x", verify_file], allowed)
                 .map_err(|e| format!("crm_verify rejected the compiled CIB, so the comparison is void:\n{e}"))?;
-            rows.push(Row { size, policy_bytes: policy.len(), cib_bytes: cib.len(), build, check, verify, lint, import });
+            rows.push(Row { size, policy_bytes: policy.len(), cib_bytes: cib.len(), build, check, fmt, verify, lint, import });
         }
         Ok(rows)
     })();
@@ -463,10 +474,45 @@ fn run(opts: &Options) -> Result<(), String> {
     }
     let rows = result?;
     print_table(&rows);
+    if let Some(png) = &opts.plot {
+        plot(&rows, png)?;
+    }
     schema_loading(opts, time.as_deref(), &hapolicy)?;
     if opts.lsp {
         lsp_table(opts, &hapolicy)?;
     }
+    Ok(())
+}
+
+/// Time against size on log-log axes, one line per command, drawn by gnuplot into `png`.
+fn plot(rows: &[Row], png: &Path) -> Result<(), String> {
+    let gnuplot = find_program("gnuplot").ok_or("--plot needs gnuplot (Debian: apt-get install gnuplot-nox)")?;
+    let mut data = String::from("# primitives build check fmt lint import crm_verify\n");
+    for r in rows {
+        let s = |m: &Measurement| m.median.as_secs_f64();
+        data.push_str(&format!("{} {} {} {} {} {} {}\n", r.size, s(&r.build), s(&r.check), s(&r.fmt), s(&r.lint), s(&r.import), s(&r.verify)));
+    }
+    let dir = std::env::temp_dir().join(format!("hapolicy-bench-plot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let data_file = dir.join("times.dat");
+    std::fs::write(&data_file, &data).map_err(|e| e.to_string())?;
+    let columns = [(2, "hapolicy build"), (3, "hapolicy check"), (4, "hapolicy fmt"), (5, "hapolicy lint (CIB)"), (6, "hapolicy import"), (7, "crm_verify -x")];
+    let lines: Vec<String> =
+        columns.iter().map(|(c, title)| format!("'{}' using 1:{c} with linespoints lw 2 pt 7 title '{title}'", data_file.display())).collect();
+    let script = format!(
+        "set terminal pngcairo size 900,600 noenhanced font ',11'\nset output '{}'\nset title 'Time against cluster size (median wall time, 2 cores)'\n\
+         set logscale xy\nset xlabel 'primitives'\nset ylabel 'seconds'\nset grid\nset key top left\nplot {}\n",
+        png.display(),
+        lines.join(", ")
+    );
+    let script_file = dir.join("plot.gp");
+    std::fs::write(&script_file, script).map_err(|e| e.to_string())?;
+    let status = Command::new(gnuplot).arg(&script_file).status().map_err(|e| format!("cannot run gnuplot: {e}"))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    if !status.success() {
+        return Err(format!("gnuplot failed ({status})"));
+    }
+    eprintln!("plot written to {}", png.display());
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! input has errors, 2 usage or I/O errors. One file per subcommand.
 
 mod agents;
+mod apply;
 mod build;
 mod check;
 mod config;
@@ -13,7 +14,9 @@ mod fmt;
 mod import;
 mod lint;
 mod lsp;
+mod migration;
 mod output;
+mod plan;
 mod report;
 mod test;
 
@@ -129,6 +132,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// The live-migration checklist per resource, for a policy or a CIB (with its status).
+    Migration {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        agents: AgentArgs,
+        #[arg(long, value_enum, default_value_t)]
+        format: migration::MigrationFormat,
+    },
     /// Turn an existing CIB into a policy file.
     Import {
         cib: std::path::PathBuf,
@@ -138,6 +150,31 @@ enum Command {
         /// Overwrite OUTPUT if it exists.
         #[arg(long)]
         force: bool,
+    },
+    /// Show what installing a policy would change on a cluster, and the transition Pacemaker
+    /// would execute.
+    Plan {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        cluster: plan::ClusterArgs,
+        #[command(flatten)]
+        agents: AgentArgs,
+        #[arg(long, value_enum, default_value_t)]
+        format: plan::PlanFormat,
+    },
+    /// Show the plan, ask, then replace the cluster's configuration with the policy's
+    /// (`cibadmin --replace --scope configuration`).
+    Apply {
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        #[command(flatten)]
+        cluster: plan::ClusterArgs,
+        #[command(flatten)]
+        agents: AgentArgs,
+        /// Apply without asking (required when standard input is not a terminal).
+        #[arg(long)]
+        yes: bool,
     },
     /// Work with agent metadata.
     Agents {
@@ -230,7 +267,10 @@ fn main() -> ExitCode {
         Command::Test { files, agents, levels, format, target, keep } => test::run(&files, &agents, &levels, format, target.into(), keep.as_deref()),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lint { files, live, agents, levels, fix, format } => lint::run(&files, live, &agents, &levels, fix, format),
+        Command::Migration { files, agents, format } => migration::run(&files, &agents, format),
         Command::Import { cib, output, force } => import::run(&cib, output.as_deref(), force),
+        Command::Plan { files, cluster, agents, format } => plan::run(&files, &cluster, &agents, format),
+        Command::Apply { files, cluster, agents, yes } => apply::run(&files, &cluster, &agents, yes),
     };
     ExitCode::from(code)
 }

@@ -7,6 +7,7 @@
 //! terminals or LSP: shells read files and render diagnostics.
 
 pub mod agents;
+pub mod analysis;
 pub mod checks;
 pub mod cib;
 pub mod db;
@@ -16,8 +17,10 @@ pub mod format;
 pub mod ide;
 pub mod import;
 pub mod model;
+pub mod plan;
 pub mod scenario;
 pub mod span;
+pub mod status;
 pub mod syntax;
 pub mod values;
 

@@ -1,8 +1,12 @@
+//! HP2201 and HP2202: the live-migration checklist, reported from `analysis::migration`.
+
+use std::collections::HashSet;
+
+use crate::analysis::migration::{self, RiskKind};
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
-use crate::model::{meta_value, Model, SymbolKind};
-use crate::syntax::ast::{ItemKind, Spanned};
-use crate::values;
+use crate::model::Model;
+use crate::syntax::ast::Spanned;
 
 pub static CODE_CANNOT: Code = Code {
     code: "HP2201",
@@ -22,6 +26,7 @@ primitive ip: ocf:heartbeat:IPaddr2 { ip = "192.0.2.1"; meta { allow-migrate = t
 ```
 
 Remove `allow-migrate`, or use an agent that can migrate (VirtualDomain, Xen, ...).
+`hapolicy migration FILE` prints the whole checklist for every resource.
 "#,
 };
 
@@ -45,51 +50,10 @@ order fs-then-vm: fs then vm      # advice: vm restarts whenever fs moves with i
 ```
 
 Order the VM after a clone whose instances do not move (a cloned Filesystem on shared storage),
-or accept the restart.
+or accept the restart. `hapolicy migration FILE` lists, per resource, every dependency that would
+turn its migration into a restart.
 "#,
 };
-
-/// Whether `allow-migrate` is effectively true for a primitive (its own meta, its group's, its
-/// template's; remote connections default to true).
-fn allows_migration(model: &Model, primitive: &str) -> Option<bool> {
-    let explicit = |name: &str| {
-        model
-            .item_of(name)
-            .and_then(|(_, item)| item.kind.body())
-            .and_then(|body| meta_value(body, "allow-migrate"))
-            .map(|v| values::parse_bool(v).unwrap_or(false))
-    };
-    let template = model.primitives.get(primitive).and_then(|p| p.template.clone());
-    explicit(primitive)
-        .or_else(|| model.parent.get(primitive).and_then(|g| explicit(g)))
-        .or_else(|| template.as_deref().and_then(explicit))
-        .or_else(|| model.primitives.get(primitive).and_then(|p| p.agent.as_ref()).filter(|a| a.is_remote()).map(|_| true))
-}
-
-/// Why a primitive with allow-migrate cannot migrate, if it cannot.
-fn obstacle(model: &Model, primitive: &str) -> Option<String> {
-    if let Some(clone) = model.enclosing_clone(primitive) {
-        return Some(format!("it is inside the clone `{clone}`, and clone instances do not live-migrate"));
-    }
-    let agent = model.primitives.get(primitive)?.agent.as_ref()?;
-    if !agent.is_ocf() {
-        return Some(format!("its class is {}; only OCF agents can live-migrate (Pacemaker would still plan migrate_to, which then fails)", agent.class));
-    }
-    let known = model.agent_of(primitive)?;
-    if !known.schema.migratable() {
-        return Some(format!(
-            "its agent {} does not implement migrate_to and migrate_from (Pacemaker would still plan migrate_to, which then fails)",
-            agent.spec()
-        ));
-    }
-    None
-}
-
-/// Whether a resource (primitive, or every primitive of a group) can migrate.
-fn migratable(model: &Model, name: &str) -> bool {
-    let primitives = model.primitives_in(name);
-    !primitives.is_empty() && primitives.iter().all(|p| allows_migration(model, p) == Some(true) && obstacle(model, p).is_none())
-}
 
 fn span_of_allow_migrate(model: &Model, primitive: &str) -> Option<(crate::diagnostics::FileId, crate::span::Span)> {
     let (file, item) = model.item_of(primitive)?;
@@ -98,58 +62,57 @@ fn span_of_allow_migrate(model: &Model, primitive: &str) -> Option<(crate::diagn
     sets.chain(body.assigns.iter()).find(|a| a.key.text == "allow-migrate").map(|a| (*file, a.value.span))
 }
 
+/// Reports from the migration analysis (`analysis::migration`, the one implementation of the
+/// checklist), on the configuration alone.
 pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
+    let analysis = migration::analyze(model, None);
     // The checklist, per primitive that asks to migrate.
-    let mut names: Vec<&String> = model.primitives.keys().filter(|n| model.kind_of(n) == Some(SymbolKind::Primitive)).collect();
-    names.sort();
-    for name in names {
-        if allows_migration(model, name) != Some(true) {
+    for resource in &analysis.resources {
+        if !resource.allow_migrate {
             continue;
         }
-        let Some(reason) = obstacle(model, name) else { continue };
-        let Some(symbol) = model.symbol(name) else { continue };
-        let (file, span) = span_of_allow_migrate(model, name).unwrap_or((symbol.file, symbol.span));
+        let Some(obstacle) = resource.static_obstacle() else { continue };
+        let reason = if obstacle.item == migration::ITEM_NOT_CLONED {
+            obstacle.detail.clone()
+        } else {
+            format!("{} (Pacemaker would still plan migrate_to, which then fails)", obstacle.detail)
+        };
+        let Some(symbol) = model.symbol(&resource.id) else { continue };
+        let (file, span) = span_of_allow_migrate(model, &resource.id).unwrap_or((symbol.file, symbol.span));
         out.push(
-            Diagnostic::new(&CODE_CANNOT, span, format!("`{name}` has allow-migrate, but it cannot live-migrate: {reason}"))
+            Diagnostic::new(&CODE_CANNOT, span, format!("`{}` has allow-migrate, but it cannot live-migrate: {reason}", resource.id))
                 .in_file(file)
                 .with_help("remove allow-migrate, or use an agent that implements migrate_to and migrate_from"),
         );
     }
-    // Orderings and groups: a migratable resource after one that is not.
-    for (file, item) in &model.items {
-        match &item.kind {
-            ItemKind::Order { pair: Some((first, then)), .. } => {
-                let then_action = then.qualifier.as_ref().map_or("start", |q| q.text.as_str());
-                if then_action != "start" || first.name.text == then.name.text {
-                    continue;
-                }
-                // A clone as `first` is the recommended pattern: its instances stay where they run,
-                // and a dependent still migrates when instances only stop.
-                let first_kind = model.kind_of(&first.name.text);
-                let cloned = matches!(first_kind, Some(SymbolKind::Clone | SymbolKind::Promotable));
-                if !cloned && migratable(model, &then.name.text) && !migratable(model, &first.name.text) && first_kind.is_some_and(SymbolKind::is_resource) {
-                    let help = format!(
-                        "if `{}` is shared storage, clone it so its instances stay put; otherwise expect a restart of `{}` when `{}` moves",
-                        first.name.text, then.name.text, first.name.text
-                    );
-                    out.push(restart_advice(*file, &then.name, &first.name.text, "is ordered after", help));
-                }
+    // Orderings and groups: a migratable resource after one that is not. Ordering after a clone
+    // is the recommended pattern (its instances stay where they run), so it is not reported.
+    let mut reported: HashSet<(crate::diagnostics::FileId, crate::span::Span, String)> = HashSet::new();
+    for resource in &analysis.resources {
+        for risk in &resource.restart_risks {
+            let Some((file, span, named)) = &risk.at else { continue };
+            if risk.kind == RiskKind::OrderedAfterClone || !reported.insert((*file, *span, risk.dependency.clone())) {
+                continue;
             }
-            ItemKind::Group { members, .. } => {
-                let mut blocker: Option<&Spanned> = None;
-                for member in members {
-                    if let Some(b) = blocker {
-                        if migratable(model, &member.text) {
-                            let help = format!("put `{}` before `{}` in the group, or take it out of the group", member.text, b.text);
-                            out.push(restart_advice(*file, member, &b.text, "follows, in its group,", help));
-                        }
-                    }
-                    if blocker.is_none() && !migratable(model, &member.text) {
-                        blocker = Some(member);
-                    }
-                }
+            // The dependent as named (a primitive or a whole group) must be able to migrate.
+            let dependents = model.primitives_in(named);
+            if dependents.is_empty() || !dependents.iter().all(|p| analysis.resource(p).is_some_and(migration::ResourceMigration::can_live_migrate)) {
+                continue;
             }
-            _ => {}
+            let migrating = Spanned { text: named.clone(), span: *span };
+            let (relation, help) = match risk.kind {
+                RiskKind::GroupMemberBefore => {
+                    ("follows, in its group,", format!("put `{named}` before `{}` in the group, or take it out of the group", risk.dependency))
+                }
+                _ => (
+                    "is ordered after",
+                    format!(
+                        "if `{}` is shared storage, clone it so its instances stay put; otherwise expect a restart of `{named}` when `{}` moves",
+                        risk.dependency, risk.dependency
+                    ),
+                ),
+            };
+            out.push(restart_advice(*file, &migrating, &risk.dependency, relation, help));
         }
     }
 }

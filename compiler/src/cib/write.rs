@@ -1,21 +1,18 @@
-//! Writes the element tree as indented XML with quick-xml.
+//! Writes the element tree as indented XML (two spaces per level, one element per line, `<x/>`
+//! for elements without children), straight into one output string: no per-element buffers.
 //!
 //! Attribute values are escaped here, including tabs and newlines (as character references), so
 //! that any value survives a round trip through an XML parser byte for byte.
 
-use std::borrow::Cow;
-
-use quick_xml::events::attributes::Attribute;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, Event};
-use quick_xml::Writer;
-
 use super::Element;
 
-fn escape_attr(value: &str) -> Cow<'_, str> {
+/// Appends an attribute value escaped so that it reads back byte for byte (tabs and newlines
+/// included).
+pub fn push_escaped(out: &mut String, value: &str) {
     if !value.contains(['&', '<', '>', '"', '\'', '\n', '\r', '\t']) {
-        return Cow::Borrowed(value);
+        out.push_str(value);
+        return;
     }
-    let mut out = String::with_capacity(value.len() + 8);
     for c in value.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -29,45 +26,50 @@ fn escape_attr(value: &str) -> Cow<'_, str> {
             c => out.push(c),
         }
     }
-    Cow::Owned(out)
 }
 
-fn write_element(writer: &mut Writer<Vec<u8>>, element: &Element) -> std::io::Result<()> {
+fn new_line(out: &mut String, depth: usize) {
+    out.push('\n');
+    out.extend(std::iter::repeat_n(' ', depth * 2));
+}
+
+fn write_element(out: &mut String, element: &Element, depth: usize) {
+    new_line(out, depth);
     if let Some(raw) = &element.raw {
         // Checked well-formed before generation; written as the admin wrote it.
-        writer.write_indent()?;
-        return std::io::Write::write_all(writer.get_mut(), raw.trim().as_bytes());
+        out.push_str(raw.trim());
+        return;
     }
-    let mut start = BytesStart::new(element.name);
+    out.push('<');
+    out.push_str(element.name);
     for (key, value) in &element.attrs {
-        let escaped = escape_attr(value);
-        start.push_attribute(Attribute { key: quick_xml::name::QName(key), value: Cow::Borrowed(escaped.as_ref()) });
+        out.push(' ');
+        out.push_str(key);
+        out.push_str("=\"");
+        push_escaped(out, value);
+        out.push('"');
     }
     if element.children.is_empty() {
-        writer.write_event(Event::Empty(start))?;
-    } else {
-        writer.write_event(Event::Start(start))?;
-        for child in &element.children {
-            write_element(writer, child)?;
-        }
-        writer.write_event(Event::End(BytesEnd::new(element.name)))?;
+        out.push_str("/>");
+        return;
     }
-    Ok(())
+    out.push('>');
+    for child in &element.children {
+        write_element(out, child, depth + 1);
+    }
+    new_line(out, depth);
+    out.push_str("</");
+    out.push_str(element.name);
+    out.push('>');
 }
 
 /// The whole document, with an XML declaration and a trailing newline.
 pub fn to_xml(root: &Element) -> String {
-    let mut writer = Writer::new_with_indent(Vec::with_capacity(64 * 1024), b' ', 2);
-    let result = writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None))).and_then(|_| write_element(&mut writer, root));
-    match result {
-        Ok(()) => {
-            let mut text = String::from_utf8_lossy(&writer.into_inner()).into_owned();
-            text.push('\n');
-            text
-        }
-        // Writing to a Vec cannot fail; keep a readable marker rather than panicking.
-        Err(e) => format!("<!-- write error: {e} -->\n"),
-    }
+    let mut out = String::with_capacity(256 * 1024);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    write_element(&mut out, root, 0);
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]

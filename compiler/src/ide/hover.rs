@@ -102,6 +102,17 @@ fn describe_name(model: &Model, name: &str, role: NameRole) -> String {
     if let Some(parent) = model.parent.get(name) {
         let _ = write!(text, "\n\nInside `{parent}`.");
     }
+    if let Some(migration) = crate::analysis::migration::analyze_primitive(model, name).filter(|m| m.allow_migrate || m.agent_supports_migration == Some(true))
+    {
+        let verdict = if migration.will_migrate_alone { "live-migrates when it moves on its own" } else { "restarts (stop, then start) when it moves" };
+        let _ = write!(text, "\n\nLive migration: {verdict}.");
+        for item in migration.checklist.iter().filter(|i| !i.ok) {
+            let _ = write!(text, "\n- ✗ {}: {}", crate::analysis::migration::item_label(item.item), item.detail);
+        }
+        for risk in &migration.restart_risks {
+            let _ = write!(text, "\n- restarts instead if `{}` moves too: {}", risk.dependency, risk.detail);
+        }
+    }
     if symbol.kind.is_resource() && symbol.kind != SymbolKind::Primitive {
         let members = model.primitives_in(name);
         if !members.is_empty() {

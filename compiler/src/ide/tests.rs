@@ -26,7 +26,7 @@ const CASES: &[(&str, &[&str], &[&str])] = &[
     ("primitive web: ocf:heartbeat:apache {\n  op monitor |\n}", &["interval", "timeout", "on-fail"], &[]),
     ("primitive web: ocf:heartbeat:apache {\n  op stop on-fail=|\n}", &["fence", "block"], &["restart-container-x"]),
     ("primitive web: ocf:heartbeat:apache {\n  meta {\n    |\n  }\n}", &["allow-migrate", "target-role"], &[]),
-    ("primitive web: ocf:heartbeat:apache {\n  meta target-role = |\n}", &["Started", "Stopped"], &[]),
+    ("primitive web: ocf:heartbeat:apache {\n  meta {\n    target-role = |\n  }\n}", &["Started", "Stopped"], &[]),
     ("group g [|]", &["ip"], &["db-clone", "db"]),
     ("clone c: |", &["ip"], &["db"]),
     ("location l: ip prefers |", &["n1", "n2"], &["ip"]),
@@ -91,4 +91,26 @@ fn hover_names_the_compiled_fail_count_attribute() {
     let at = text.find("fail-count(ip").unwrap();
     let (_, markdown) = super::hover(compiler.model(), file, at).unwrap();
     assert!(markdown.contains("`fail-count-ip#monitor_10000`"), "{markdown}");
+}
+
+#[test]
+fn hover_explains_live_migration() {
+    let mut compiler = Compiler::default();
+    let text = "cluster { stonith-enabled = false }
+primitive fs: ocf:heartbeat:Filesystem { device = /dev/sdb1; directory = /srv; fstype = xfs }
+primitive vm: ocf:heartbeat:VirtualDomain {
+  config = /etc/libvirt/qemu/vm.xml
+  meta { allow-migrate = true }
+}
+primitive ip: ocf:heartbeat:IPaddr2 {
+  ip = 192.0.2.9
+  meta { allow-migrate = true }
+}
+order fs-then-vm: fs then vm
+";
+    let file = compiler.set_file("a.hapolicy", text.to_string());
+    let (_, vm) = super::hover(compiler.model(), file, text.find("vm:").unwrap()).unwrap();
+    assert!(vm.contains("live-migrates when it moves on its own") && vm.contains("restarts instead if `fs` moves too"), "{vm}");
+    let (_, ip) = super::hover(compiler.model(), file, text.find("ip:").unwrap()).unwrap();
+    assert!(ip.contains("✗"), "{ip}");
 }

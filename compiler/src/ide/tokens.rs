@@ -25,30 +25,9 @@ pub enum TokenKind {
     Operation,
 }
 
-/// Words that are keywords wherever they stand outside strings and names.
-const KEYWORDS: &[&str] = &[
-    "cluster",
-    "op-defaults",
-    "rsc-defaults",
-    "node",
-    "primitive",
-    "template",
-    "group",
-    "clone",
-    "promotable",
-    "bundle",
-    "location",
-    "colocation",
-    "order",
-    "ticket",
-    "tag",
-    "alert",
-    "fencing-level",
-    "acl-role",
-    "acl-user",
-    "acl-group",
-    "agent",
-    "xml",
+/// Words that are keywords inside items (besides the item keywords that start them).
+const STATEMENT_KEYWORDS: &[&str] = &[
+    "from",
     "op",
     "meta",
     "params",
@@ -58,7 +37,6 @@ const KEYWORDS: &[&str] = &[
     "prefers",
     "avoids",
     "pattern",
-    "from",
     "use",
     "and",
     "or",
@@ -199,7 +177,7 @@ fn lexical(text: &str) -> Vec<(Span, TokenKind)> {
                     || (word.starts_with('-') && word.get(1..2).is_some_and(|c| c.chars().all(|c| c.is_ascii_digit())))
                 {
                     Some(TokenKind::Number)
-                } else if KEYWORDS.contains(&word) {
+                } else if crate::syntax::ITEM_KEYWORDS.contains(&word) || STATEMENT_KEYWORDS.contains(&word) {
                     Some(TokenKind::Keyword)
                 } else {
                     None

@@ -72,7 +72,7 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
             if first_content.is_none() {
                 first_content = Some(offset + indent);
             }
-            if starts_item(trimmed) && (depth <= 0 || indent == 0) {
+            if (depth <= 0 || indent == 0) && starts_item(trimmed) {
                 starts.push((offset + indent, true));
                 depth = 0;
             } else if depth <= 0 && !continued && !starts.is_empty() && !trimmed.starts_with(['}', ']', ')']) {
