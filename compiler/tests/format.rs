@@ -169,6 +169,33 @@ fn examples_format() {
     check_set("examples", &files("examples", ".hapolicy"));
 }
 
+/// The policies the importer writes for the 600 CIBs of Pacemaker's scheduler regression suite
+/// (../shared/corpus/pacemaker-cts) go through the same checks: formatting them is idempotent,
+/// keeps their comments and keeps their tree.
+#[test]
+fn imported_corpus_policies_format() {
+    let corpus = root().join("../shared/corpus/pacemaker-cts");
+    assert!(corpus.is_dir(), "{} is missing: the shared/ folder must sit beside the checkout", corpus.display());
+    let mut cibs: Vec<PathBuf> =
+        std::fs::read_dir(&corpus).unwrap().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "xml")).collect();
+    cibs.sort();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for cib in &cibs {
+        let text = std::fs::read_to_string(cib).unwrap();
+        let Ok(root_element) = hapolicy_compiler::cib::read_xml(&text) else { continue };
+        let policy = hapolicy_compiler::import::render(&hapolicy_compiler::import::import(&root_element, &text));
+        if !parse(&policy).errors.is_empty() {
+            continue;
+        }
+        checked += 1;
+        problems.extend(check_text(&cib.display().to_string(), Target::default(), &policy));
+    }
+    println!("{}/{checked} imported corpus policies format idempotently, keeping comments and tree", checked - problems.len().min(checked));
+    assert!(checked >= 590, "only {checked} corpus CIBs imported to a parsable policy");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 #[test]
 fn build_fixtures_format() {
     check_set("build fixtures", &files("tests/fixtures/build", ".hapolicy"));
