@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one cargo-fuzz target for a number of seconds: scripts/fuzz.sh TARGET SECONDS [libFuzzer args]
-#   TARGET: policy (policy text → check, build, fmt), cib (CIB XML → lint, import),
+#   TARGET: all (each in turn), policy (policy text → check, build, fmt), cib (CIB XML → lint, import),
 #           edits (editor edit sequences → diagnostics, hover, completions, definition …)
 # Works on the stable toolchain: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its -Z flags.
 # Seeds come from examples/*.hapolicy and a sample of ../shared/corpus/pacemaker-cts (or
@@ -11,6 +11,11 @@ set -euo pipefail
 target=${1:?usage: scripts/fuzz.sh policy|cib|edits SECONDS [libFuzzer args]}
 seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
 shift 2
+if [ "$target" = all ]; then
+  # The short run for CI: each target in turn (the first build takes several minutes).
+  for t in policy cib edits; do "$0" "$t" "$seconds" "$@"; done
+  exit 0
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus_dir=${HAPOLICY_CORPUS:-$root/../shared/corpus/pacemaker-cts}
 [ -d "$corpus_dir" ] || corpus_dir=/work/shared/corpus/pacemaker-cts
