@@ -165,3 +165,35 @@ fn mutated_imported_corpus_policies_never_crash_or_hang_check() {
     println!("{batch} batch checks + {editor} editor checks of mutated imported corpus policies ({count} CIBs): none crashed or exceeded {TIME_BOX:?}");
     assert!(batch + editor >= 1_500, "too few cases: {}", batch + editor);
 }
+
+/// The editor's questions at every byte offset — inside multi-byte characters and past the end
+/// too — answer or decline, never panic (the language server turns positions into byte offsets,
+/// and a client's positions can be stale).
+#[test]
+fn ide_questions_at_any_byte_offset_never_panic() {
+    let mut asked = 0;
+    for (i, (name, original)) in examples().into_iter().enumerate() {
+        // Non-ASCII in a comment, a string and a name position.
+        let text = format!("# é🙂 日本\n{}\nprimitive ü: ocf:heartbeat:Dummy {{ fake = \"日本🙂\" }}\n", original.replacen("\n", " # ß\n", 3));
+        let mut compiler = Compiler::new(Target::Pacemaker2);
+        compiler.set_per_item_parsing(true);
+        let file = compiler.set_file("unicode.hapolicy", text.clone());
+        let _ = compiler.diagnostics();
+        let model = compiler.model();
+        let step = if i < 2 { 1 } else { 13 };
+        for offset in (0..=text.len() + 2).step_by(step) {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let _ = ide::hover(model, file, offset);
+                let _ = ide::completions(model, &text, offset, &|spec| compiler.agent_schema(spec));
+                let _ = ide::definition(model, file, offset);
+                let _ = ide::references(model, file, offset, true);
+                let _ = ide::prepare_rename(model, file, offset);
+                let _ = ide::rename(model, file, offset, "renamed");
+                let _ = ide::inlay_hints(model, file, hapolicy_compiler::span::Span::new(offset, offset + 40));
+            }));
+            assert!(result.is_ok(), "{name}: an ide question at byte {offset} panicked ({:?})", text.get(offset.saturating_sub(10)..offset + 10));
+            asked += 1;
+        }
+    }
+    println!("{asked} offsets asked hover, completions, definition, references, rename and inlay hints: none panicked");
+}
