@@ -138,8 +138,17 @@ impl Diagnostic {
 
 /// The closest candidate to a misspelt name, if one is close enough to suggest.
 pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (wrong.chars().count() / 3).max(1);
-    candidates.into_iter().map(|c| (edit_distance(wrong, c), c)).filter(|(d, _)| *d <= limit).min_by_key(|(d, c)| (*d, *c)).map(|(_, c)| c)
+    let length = wrong.chars().count();
+    let limit = (length / 3).max(1);
+    // The distance is at least the difference in length: skipping candidates that differ more
+    // keeps a huge misspelt word (a 10 MB line) from costing length × candidate work.
+    candidates
+        .into_iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
+        .map(|c| (edit_distance(wrong, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
 }
 
 /// Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of two

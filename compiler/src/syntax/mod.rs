@@ -153,7 +153,12 @@ fn parse_item(text: &str, chunk: &Chunk) -> Result<ast::Item, Diagnostic> {
             Some(keyword) => format!("did you mean `{keyword}`?"),
             None => format!("every top-level item starts with one of: {}", ITEM_KEYWORDS.join(", ")),
         };
-        return Err(Diagnostic::new(&codes::SYNTAX, span, format!("`{word}` is not an item keyword")).with_help(help));
+        // The message quotes a long word only in part (the span still covers all of it).
+        let shown = match word.char_indices().nth(40) {
+            Some((cut, _)) => format!("{}…", word.get(..cut).unwrap_or(word)),
+            None => word.to_string(),
+        };
+        return Err(Diagnostic::new(&codes::SYNTAX, span, format!("`{shown}` is not an item keyword")).with_help(help));
     }
     if let Some(at) = too_deep(source) {
         let span = Span::new(chunk.span.start as usize + at, chunk.span.start as usize + at + 1);
