@@ -217,14 +217,14 @@ fn lineage(model: &Model, primitive: &str) -> Vec<String> {
 
 /// An unconditioned `rsc-defaults` entry.
 fn resource_default<'a>(model: &'a Model, key: &str) -> Option<&'a Assign> {
-    model.items.iter().find_map(|(_, item)| match &item.kind {
+    model.option_items().find_map(|item| match &item.kind {
         ItemKind::Defaults { kind: DefaultsKind::Rsc, when, entries, .. } if when.is_empty() => entries.iter().find(|a| a.key.text == key),
         _ => None,
     })
 }
 
 fn cluster_option<'a>(model: &'a Model, key: &str) -> Option<&'a str> {
-    model.items.iter().find_map(|(_, item)| match &item.kind {
+    model.option_items().find_map(|item| match &item.kind {
         ItemKind::Cluster { when, entries, .. } if when.is_empty() => entries.iter().find(|a| a.key.text == key).map(|a| a.value.text.as_str()),
         _ => None,
     })

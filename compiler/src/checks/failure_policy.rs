@@ -95,7 +95,7 @@ pub fn ops_of<'m>(model: &'m Model, primitive: &str) -> Vec<&'m OpInfo> {
 
 /// An unconditional cluster option, as written.
 fn cluster_option<'m>(model: &'m Model, key: &str) -> Option<&'m str> {
-    model.items.iter().find_map(|(_, item)| match &item.kind {
+    model.option_items().find_map(|item| match &item.kind {
         ItemKind::Cluster { entries, when, .. } if when.is_empty() => entries.iter().find(|e| e.key.text == key).map(|e| e.value.text.as_str()),
         _ => None,
     })
@@ -108,7 +108,7 @@ pub fn start_failure_is_fatal(model: &Model) -> bool {
 
 /// `on-fail` from unconditional op-defaults, if set there.
 fn default_on_fail(model: &Model) -> Option<&str> {
-    model.items.iter().find_map(|(_, item)| match &item.kind {
+    model.option_items().find_map(|item| match &item.kind {
         ItemKind::Defaults { kind: DefaultsKind::Op, entries, when, .. } if when.is_empty() => {
             entries.iter().find(|e| e.key.text == "on-fail").map(|e| e.value.text.as_str())
         }

@@ -181,7 +181,7 @@ pub struct InlayHint {
 pub fn inlay_hints(model: &Model, file: FileId, range: Span) -> Vec<InlayHint> {
     let mut out = Vec::new();
     let op_default = |key: &str| {
-        model.items.iter().find_map(|(_, item)| match &item.kind {
+        model.option_items().find_map(|item| match &item.kind {
             ItemKind::Defaults { kind: DefaultsKind::Op, when, entries, .. } if when.is_empty() => {
                 entries.iter().find(|a| a.key.text == key).map(|a| a.value.text.clone())
             }

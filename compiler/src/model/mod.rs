@@ -179,6 +179,9 @@ pub struct Model {
     /// The name of every agent hapolicy knows, loaded or not (for suggestions).
     pub agent_names: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Indices into `items` of the `cluster`, `op-defaults` and `rsc-defaults` items, so that
+    /// per-resource questions about defaults do not scan every item.
+    pub option_items: Vec<usize>,
 }
 
 impl Model {
@@ -188,6 +191,11 @@ impl Model {
 
     pub fn kind_of(&self, name: &str) -> Option<SymbolKind> {
         self.symbols.get(name).map(|s| s.kind)
+    }
+
+    /// The `cluster`, `op-defaults` and `rsc-defaults` items, in order.
+    pub fn option_items(&self) -> impl Iterator<Item = &Item> + '_ {
+        self.option_items.iter().filter_map(|&i| self.items.get(i)).map(|(_, item)| item.as_ref())
     }
 
     /// The item that declares `name`.
@@ -335,6 +343,9 @@ pub fn build(
     let mut model = Model { stonith_enabled: true, ..Model::default() };
     for (file, items) in files {
         for item in items.iter() {
+            if matches!(item.kind, ItemKind::Cluster { .. } | ItemKind::Defaults { .. }) {
+                model.option_items.push(model.items.len());
+            }
             model.items.push((*file, item.clone()));
         }
     }
