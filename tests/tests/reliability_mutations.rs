@@ -12,24 +12,10 @@ use std::time::{Duration, Instant};
 
 use hapolicy_compiler::cib::read_xml;
 use hapolicy_compiler::{ide, import, Compiler, Target};
+use hapolicy_tests::Rng;
 
 /// No single check may take longer than this (a debug build; typical cases take milliseconds).
 const TIME_BOX: Duration = Duration::from_secs(5);
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 const INSERTS: &[&str] =
     &["{", "}", "\"", "(", ")", "[", "]", "\n", "=", ":", "#", "é", "<<<", ">>>", " and ", " or ", "not ", "\\", "op ", "rule ", "-inf", "0", ";", "\t", "🙂"];
@@ -39,7 +25,7 @@ fn mutate(original: &str, rng: &mut Rng) -> String {
     let mut text: Vec<char> = original.chars().collect();
     for _ in 0..1 + rng.below(6) {
         let at = rng.below(text.len() + 1);
-        match rng.next() % 4 {
+        match rng.next_u64() % 4 {
             0 => {
                 let end = (at + rng.below(40)).min(text.len());
                 text.drain(at..end);

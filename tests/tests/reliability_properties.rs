@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use hapolicy_compiler::cib::{read_xml, XmlElement};
 use hapolicy_compiler::{format, import, syntax, Compiler, Severity, Target};
+use hapolicy_tests::quote;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -47,22 +48,6 @@ fn primitive() -> impl Strategy<Value = Primitive> {
         let ops = ops.into_iter().filter(|(name, interval, _)| seen.insert((*name, if *name == "monitor" { *interval } else { 0 }))).collect();
         Primitive { params, ops, stickiness }
     })
-}
-
-fn quote(value: &str) -> String {
-    let mut out = String::from("\"");
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Names that invite collisions with generated ids: a base and the ids derived from it.

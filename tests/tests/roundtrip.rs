@@ -5,42 +5,16 @@
 
 use hapolicy_compiler::cib::read_xml;
 use hapolicy_compiler::{import, Compiler, Target};
+use hapolicy_tests::{quote, Rng};
 
-/// A small deterministic generator (xorshift), enough for test data.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn value(&mut self) -> String {
-        const PIECES: &[&str] = &[
-            "a", "Z", "0", " ", "\t", "\n", "\r", "\"", "'", "\\", "<", ">", "&", "]]>", "#", "=", ";", ",", "{", "}", "[", "]", "(", ")", "$HOME", "`id`",
-            "|", "*", "é", "日本", "🙂", "&amp;", "&#10;", "--", "<!--", "\\n", "%s",
-        ];
-        let len = (self.next() % 8) as usize;
-        (0..len).map(|_| PIECES[(self.next() % PIECES.len() as u64) as usize]).collect()
-    }
-}
-
-fn quote(value: &str) -> String {
-    let mut out = String::from("\"");
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+/// A random value from pieces that are hard to carry through XML and policy text.
+fn value(rng: &mut Rng) -> String {
+    const PIECES: &[&str] = &[
+        "a", "Z", "0", " ", "\t", "\n", "\r", "\"", "'", "\\", "<", ">", "&", "]]>", "#", "=", ";", ",", "{", "}", "[", "]", "(", ")", "$HOME", "`id`", "|",
+        "*", "é", "日本", "🙂", "&amp;", "&#10;", "--", "<!--", "\\n", "%s",
+    ];
+    let len = (rng.next_u64() % 8) as usize;
+    (0..len).map(|_| PIECES[(rng.next_u64() % PIECES.len() as u64) as usize]).collect()
 }
 
 fn build(policy: &str) -> String {
@@ -55,7 +29,7 @@ fn arbitrary_values_survive_the_round_trip() {
     let mut rng = Rng(0x5eed_cafe_f00d_1234);
     let mut cases = 0;
     for round in 0..200 {
-        let values: Vec<String> = (0..5).map(|_| rng.value()).collect();
+        let values: Vec<String> = (0..5).map(|_| value(&mut rng)).collect();
         let mut agent = String::from("agent ocf:test:Any {\n");
         for i in 0..values.len() {
             agent.push_str(&format!("  param p{i}: string\n"));
