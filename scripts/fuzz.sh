@@ -19,7 +19,7 @@ fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus_dir=${HAPOLICY_CORPUS:-$root/../shared/corpus/pacemaker-cts}
 [ -d "$corpus_dir" ] || corpus_dir=/work/shared/corpus/pacemaker-cts
-command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
+command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz --version 0.13.2
 
 seeds=$root/fuzz/seeds/$target
 rm -rf "$seeds" && mkdir -p "$seeds" "$root/fuzz/corpus/$target"

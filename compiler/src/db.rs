@@ -136,11 +136,12 @@ pub fn parse_agent_metadata(db: &dyn salsa::Database, metadata: AgentMetadata) -
     crate::agents::metadata::parse_metadata(metadata.xml(db)).map_err(|e| e.message)
 }
 
-/// The stdlib declarations of the agents the policy uses: each declaration is its own input
-/// (named after its agent), and only those referenced are parsed.
+/// The agents the policy's primitives and templates name, as `class:provider:type`, sorted:
+/// read off the syntax alone, so that the shell can supply their metadata before anything is
+/// resolved (supplying it later would build the model twice).
 #[salsa::tracked(returns(ref))]
-pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::sync::Arc<syntax::ast::Item>> {
-    let wanted: std::collections::HashSet<String> = project
+pub fn used_agents(db: &dyn salsa::Database, project: Project) -> Vec<String> {
+    let mut names: Vec<String> = project
         .files(db)
         .iter()
         .flat_map(|f| parse_file(db, *f, *project.per_item_parsing(db)).items.iter())
@@ -151,7 +152,22 @@ pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::syn
             _ => None,
         })
         .collect();
-    project.library(db).iter().filter(|f| wanted.contains(f.path(db))).flat_map(|f| parse_file(db, *f, false).items.iter().cloned()).collect()
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The stdlib declarations of the agents the policy uses: each declaration is its own input
+/// (named after its agent), and only those referenced are parsed.
+#[salsa::tracked(returns(ref))]
+pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::sync::Arc<syntax::ast::Item>> {
+    let wanted = used_agents(db, project);
+    project
+        .library(db)
+        .iter()
+        .filter(|f| wanted.binary_search(f.path(db)).is_ok())
+        .flat_map(|f| parse_file(db, *f, false).items.iter().cloned())
+        .collect()
 }
 
 /// The resolved model of the whole project.
@@ -282,12 +298,9 @@ impl Compiler {
             .collect()
     }
 
-    /// The agents the policy's primitives and templates use, as `class:provider:type`.
+    /// The agents the policy's primitives and templates use, as `class:provider:type`, sorted.
     pub fn referenced_agents(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.model().primitives.values().filter_map(|p| p.agent.as_ref().map(crate::model::Agent::spec)).collect();
-        names.sort();
-        names.dedup();
-        names
+        used_agents(&self.db, self.project).clone()
     }
 
     /// Adds a file, or replaces its text if a file with this path is already known.
