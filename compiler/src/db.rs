@@ -141,16 +141,20 @@ pub fn parse_agent_metadata(db: &dyn salsa::Database, metadata: AgentMetadata) -
 /// resolved (supplying it later would build the model twice).
 #[salsa::tracked(returns(ref))]
 pub fn used_agents(db: &dyn salsa::Database, project: Project) -> Vec<String> {
+    // Agents are written the same way many times over: each distinct text is parsed once.
     let mut names: Vec<String> = project
         .files(db)
         .iter()
         .flat_map(|f| parse_file(db, *f, *project.per_item_parsing(db)).items.iter())
         .filter_map(|item| match &item.kind {
             syntax::ast::ItemKind::Primitive { source: syntax::ast::PrimitiveSource::Agent(a), .. } | syntax::ast::ItemKind::Template { agent: a, .. } => {
-                model::Agent::parse(&a.text).ok().map(|agent| agent.spec())
+                Some(a.text.as_str())
             }
             _ => None,
         })
+        .collect::<std::collections::BTreeSet<&str>>()
+        .into_iter()
+        .filter_map(|text| model::Agent::parse(text).ok().map(|agent| agent.spec()))
         .collect();
     names.sort_unstable();
     names.dedup();
@@ -162,12 +166,7 @@ pub fn used_agents(db: &dyn salsa::Database, project: Project) -> Vec<String> {
 #[salsa::tracked(returns(ref))]
 pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::sync::Arc<syntax::ast::Item>> {
     let wanted = used_agents(db, project);
-    project
-        .library(db)
-        .iter()
-        .filter(|f| wanted.binary_search(f.path(db)).is_ok())
-        .flat_map(|f| parse_file(db, *f, false).items.iter().cloned())
-        .collect()
+    project.library(db).iter().filter(|f| wanted.binary_search(f.path(db)).is_ok()).flat_map(|f| parse_file(db, *f, false).items.iter().cloned()).collect()
 }
 
 /// The resolved model of the whole project.

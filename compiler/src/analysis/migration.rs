@@ -128,7 +128,8 @@ pub struct MigrationAnalysis {
 
 impl MigrationAnalysis {
     pub fn resource(&self, id: &str) -> Option<&ResourceMigration> {
-        self.resources.iter().find(|r| r.id == id)
+        // `analyze` sorts resources by id.
+        self.resources.binary_search_by(|r| r.id.as_str().cmp(id)).ok().and_then(|i| self.resources.get(i))
     }
 
     /// `{"resources":[{"id","allow_migrate","agent_supports_migration","will_migrate_alone",

@@ -165,7 +165,9 @@ impl Gen<'_> {
             for set in body.sets.iter().filter(|s| s.kind == kind) {
                 specs.push(Self::set_spec(set, vocabulary));
             }
-            out.extend(self.nvsets(specs, &format!("{owner}-{element}")));
+            if !specs.is_empty() {
+                out.extend(self.nvsets(specs, &format!("{owner}-{element}")));
+            }
         }
         out
     }
@@ -354,7 +356,6 @@ impl Gen<'_> {
             params.push(("OCF_CHECK_LEVEL", level.to_string()));
         }
         params.extend(op.params.iter().map(|a| (a.key.text.as_str(), a.value.text.clone())));
-        let body = Body { assigns: Vec::new(), sets: op.sets.clone(), ops: Vec::new() };
         let mut sets = Vec::new();
         for kind in [SetKind::Params, SetKind::Meta] {
             let element = if kind == SetKind::Params { "instance_attributes" } else { "meta_attributes" };
@@ -363,10 +364,12 @@ impl Gen<'_> {
             if kind == SetKind::Params && !params.is_empty() {
                 specs.push(SetSpec { element, name: None, reference: None, score: None, when: &[], entries: std::mem::take(&mut params) });
             }
-            for set in body.sets.iter().filter(|s| s.kind == kind) {
+            for set in op.sets.iter().filter(|s| s.kind == kind) {
                 specs.push(Self::set_spec(set, vocabulary));
             }
-            sets.extend(self.nvsets(specs, &format!("{id}-{element}")));
+            if !specs.is_empty() {
+                sets.extend(self.nvsets(specs, &format!("{id}-{element}")));
+            }
         }
         e.children = sets;
         e
@@ -857,7 +860,7 @@ fn distinct_scores(specs: &[SetSpec<'_>]) -> Vec<Option<i64>> {
 
 /// Generates the whole CIB document.
 pub fn generate(model: &Model, target: Target) -> Element {
-    let reserved = model.symbols.keys().cloned();
+    let reserved = model.symbols.keys().map(String::as_str);
     let mut g = Gen { model, ids: IdAllocator::new(reserved) };
     let mut crm_config = Element::new("crm_config");
     let mut rsc_defaults = Vec::new();

@@ -3,8 +3,19 @@
 use crate::fast_hash::FastSet;
 
 /// Hands out ids derived from names (`web-monitor-10s`), never one that is already taken.
+///
+/// Taken ids are remembered by a 64-bit hash rather than a copy of the text: a CIB has hundreds
+/// of thousands of generated ids. Two distinct ids sharing a hash (about one chance in 10^9 for a
+/// million ids) would only make the later one take a `-N` suffix; ids still never repeat.
 pub struct IdAllocator {
-    used: FastSet<String>,
+    used: FastSet<u64>,
+}
+
+fn key(id: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::fast_hash::Fnv::default();
+    h.write(id.as_bytes());
+    h.finish()
 }
 
 /// Makes any text a valid XML ID (NCName): letters, digits, `-`, `_`, `.`, not starting with a
@@ -24,27 +35,26 @@ pub fn sanitize(base: &str) -> String {
 
 impl IdAllocator {
     /// `reserved` are the names the admin declared: generated ids never take them.
-    pub fn new(reserved: impl IntoIterator<Item = String>) -> IdAllocator {
-        IdAllocator { used: reserved.into_iter().collect() }
+    pub fn new<'a>(reserved: impl IntoIterator<Item = &'a str>) -> IdAllocator {
+        IdAllocator { used: reserved.into_iter().map(key).collect() }
     }
 
     /// An id the admin chose: recorded as used, returned unchanged.
     pub fn claim(&mut self, id: &str) -> String {
-        self.used.insert(id.to_string());
+        self.used.insert(key(id));
         id.to_string()
     }
 
     /// A fresh id based on `base`: `base` itself if free, else `base-1`, `base-2`, ...
     pub fn fresh(&mut self, base: &str) -> String {
         let base = sanitize(base);
-        if !self.used.contains(&base) {
-            self.used.insert(base.clone());
+        if self.used.insert(key(&base)) {
             return base;
         }
         let mut n = 1u32;
         loop {
             let candidate = format!("{base}-{n}");
-            if self.used.insert(candidate.clone()) {
+            if self.used.insert(key(&candidate)) {
                 return candidate;
             }
             n += 1;
@@ -58,7 +68,7 @@ mod tests {
 
     #[test]
     fn ids_are_valid_and_unique() {
-        let mut ids = IdAllocator::new(["web".to_string()]);
+        let mut ids = IdAllocator::new(["web"]);
         assert_eq!(ids.fresh("web"), "web-1");
         assert_eq!(ids.fresh("web"), "web-2");
         assert_eq!(ids.fresh("10s monitor"), "_10s_monitor");
