@@ -41,6 +41,11 @@ pub struct Chunk {
     pub starts_with_keyword: bool,
 }
 
+/// The bytes the scanner acts on outside strings.
+fn is_structural(b: u8) -> bool {
+    matches!(b, b'"' | b'#' | b'<' | b'{' | b'[' | b'(' | b'}' | b']' | b')')
+}
+
 fn starts_item(line: &str) -> bool {
     let word_end = line.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(line.len());
     let word = line.get(..word_end).unwrap_or("");
@@ -83,16 +88,21 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
         }
         continued = line.trim_end().ends_with('\\');
         // Track brackets and strings on this line. Bytes, not chars: every character that
-        // matters is ASCII, and UTF-8 continuation bytes never equal one.
+        // matters is ASCII, and UTF-8 continuation bytes never equal one. Runs of other bytes
+        // are skipped in one step (this scan runs over the whole file on every edit).
         let bytes = line.as_bytes();
         let mut i = 0;
-        while let Some(&b) = bytes.get(i) {
+        loop {
+            let rest = bytes.get(i..).unwrap_or_default();
+            let skip = if in_string { rest.iter().position(|b| matches!(b, b'\\' | b'"')) } else { rest.iter().position(|&b| is_structural(b)) };
+            let Some(skip) = skip else { break };
+            i += skip;
+            let Some(&b) = bytes.get(i) else { break };
             i += 1;
             if in_string {
                 match b {
                     b'\\' => i += 1,
-                    b'"' => in_string = false,
-                    _ => {}
+                    _ => in_string = false,
                 }
                 continue;
             }
