@@ -152,11 +152,23 @@ impl Backend {
             .query(|compiler, utf8| {
                 let mut by_file: Vec<(String, Vec<Diagnostic>)> = Vec::new();
                 let diagnostics = compiler.diagnostics();
-                for (index, (path, text)) in compiler.files().iter().enumerate() {
-                    let id = FileId(u32::try_from(index).unwrap_or(u32::MAX));
-                    let text = Text::new(text, utf8);
-                    let list = diagnostics.iter().filter(|d| d.file == id).map(|d| convert::diagnostic(compiler, &text, d, utf8)).collect();
-                    by_file.push((path.clone(), list));
+                // Files are borrowed, and a line index is built only for a file with diagnostics:
+                // a large policy without any costs no copy and no scan.
+                let mut id = FileId(0);
+                while let Some((path, text)) = compiler.file(id) {
+                    let mut mine = diagnostics.iter().filter(|d| d.file == id).peekable();
+                    let list = match mine.peek() {
+                        None => Vec::new(),
+                        Some(_) => {
+                            let text = Text::new(text, utf8);
+                            mine.map(|d| convert::diagnostic(compiler, &text, d, utf8)).collect()
+                        }
+                    };
+                    by_file.push((path.to_string(), list));
+                    id = FileId(id.0.saturating_add(1));
+                    if id.0 == u32::MAX {
+                        break;
+                    }
                 }
                 by_file
             })

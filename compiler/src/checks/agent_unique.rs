@@ -29,7 +29,7 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
     // Each agent's unique groups (a group of one for a plain `unique` parameter), sorted.
     let mut groups_of: HashMap<&str, Vec<(&str, Vec<&str>)>> = HashMap::new();
     let mut names: Vec<&String> = model.primitives.keys().filter(|n| model.kind_of(n) == Some(SymbolKind::Primitive)).collect();
-    names.sort_by_key(|n| model.symbol(n).map(|s| (s.file, s.span.start)));
+    names.sort_by_cached_key(|n| model.symbol(n).map(|s| (s.file, s.span.start)));
     for name in names {
         let Some(agent) = model.primitives.get(name).and_then(|p| p.agent.as_ref()) else { continue };
         let Some(known) = model.agents.get(agent.spec_str()) else { continue };

@@ -34,6 +34,10 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
             ItemKind::Primitive { source: PrimitiveSource::Agent(a), .. } | ItemKind::Template { agent: a, .. } => a,
             _ => continue,
         };
+        // Most agents are written as they are known: no need to parse those.
+        if model.agents.contains_key(agent.text.as_str()) {
+            continue;
+        }
         let Ok(parsed) = crate::model::Agent::parse(&agent.text) else { continue };
         // Only OCF and fencing agents have metadata to check against.
         if !(parsed.is_ocf() || parsed.is_stonith()) || model.agents.contains_key(&parsed.spec()) {

@@ -34,7 +34,7 @@ mod stop_failure_ignored;
 pub mod test_references;
 mod threshold_never_applies;
 
-/// Every check, in the order they run.
+/// Every check but `migration`, which `run` adds (on a thread of its own for large models).
 const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     duplicate_operation::check,
     recurring_action::check,
@@ -54,7 +54,6 @@ const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     agent_unique::check,
     agent_actions::check,
     agent_promotable::check,
-    migration::check,
     node_condition_context::check,
     // Failure handling (HP23xx).
     threshold_never_applies::check,
@@ -111,11 +110,30 @@ pub static CODES: &[&Code] = &[
     &test_references::CODE_ROLE,
 ];
 
-/// Runs every check over the model.
+/// Runs every check over the model. The migration analysis costs about as much as all the other
+/// checks together: on a large model it runs on a second thread (diagnostics are sorted later,
+/// so the order they are found in does not matter).
 pub fn run(model: &Model, target: Target) -> Vec<Diagnostic> {
+    const THREAD_FROM: usize = 500;
+    let others = |out: &mut Vec<Diagnostic>| CHECKS.iter().for_each(|check| check(model, target, out));
     let mut out = Vec::new();
-    for check in CHECKS {
-        check(model, target, &mut out);
+    if model.primitives.len() < THREAD_FROM {
+        others(&mut out);
+        migration::check(model, target, &mut out);
+        return out;
     }
+    std::thread::scope(|scope| {
+        let migration = scope.spawn(|| {
+            let mut found = Vec::new();
+            migration::check(model, target, &mut found);
+            found
+        });
+        others(&mut out);
+        match migration.join() {
+            Ok(found) => out.extend(found),
+            // It cannot panic in practice; if it did, run it here so the panic surfaces as usual.
+            Err(_) => migration::check(model, target, &mut out),
+        }
+    });
     out
 }
