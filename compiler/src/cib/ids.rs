@@ -5,8 +5,9 @@ use crate::fast_hash::FastSet;
 /// Hands out ids derived from names (`web-monitor-10s`), never one that is already taken.
 ///
 /// Taken ids are remembered by a 64-bit hash rather than a copy of the text: a CIB has hundreds
-/// of thousands of generated ids. Two distinct ids sharing a hash (about one chance in 10^9 for a
-/// million ids) would only make the later one take a `-N` suffix; ids still never repeat.
+/// of thousands of generated ids. Two distinct ids sharing a hash (for a million ids, a chance of
+/// the order of one in ten million) would only make the later one take a `-N` suffix; ids still
+/// never repeat.
 pub struct IdAllocator {
     used: FastSet<u64>,
 }
