@@ -1,5 +1,6 @@
-//! `hapolicy-bench`: time `hapolicy build` and `hapolicy check` on generated policies of several
-//! sizes, next to Pacemaker's `crm_verify -x` on the CIB that `hapolicy build` produced.
+//! `hapolicy-bench`: time `hapolicy build`, `check`, `fmt`, `lint` and `import` on generated
+//! policies of several sizes, next to Pacemaker's `crm_verify -x` on the CIB that `hapolicy build`
+//! produced, and `xmllint --noout` merely parsing that CIB (the floor of any tool reading it).
 //!
 //! ```text
 //! hapolicy-bench [--sizes 1000,10000] [--runs 3] [--crm-verify-runs R] [--hapolicy PATH] [--keep]
@@ -7,10 +8,10 @@
 //! ```
 //!
 //! Each command is run `--runs` times; the table shows the median wall time and the largest
-//! peak RSS (measured with `/usr/bin/time -f %M` when it exists). crm_verify is given a copy of the
-//! CIB with `have-quorum="1"` and a `node_state` per node (all online members, each with the
-//! `pingd` attribute the ping clone maintains), so that it runs the scheduler over a live-looking
-//! cluster instead of stopping at "no quorum", and every resource can be placed.
+//! peak RSS (measured with `/usr/bin/time -f %M` when it exists). crm_verify checks the CIB as
+//! built; with `--live` it gets a copy with `have-quorum="1"` and a `node_state` per node (all
+//! online members, each with the `pingd` attribute the ping clone maintains), so that it runs the
+//! scheduler over a live-looking cluster instead of stopping at "no quorum".
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -284,6 +285,8 @@ struct Row {
     verify: Measurement,
     lint: Measurement,
     import: Measurement,
+    /// `xmllint --noout` on the CIB build wrote: merely parsing it, the floor of any CIB tool.
+    xml_parse: Measurement,
 }
 
 fn secs(d: Duration) -> String {
@@ -322,6 +325,8 @@ fn print_table(rows: &[Row]) {
         "build vs crm_verify",
         "lint vs crm_verify",
         "import vs crm_verify",
+        "xmllint --noout (s)",
+        "build vs xmllint",
         "build RSS",
         "check RSS",
         "crm_verify RSS",
@@ -341,6 +346,8 @@ fn print_table(rows: &[Row]) {
             ratio(r.verify.median, r.build.median),
             ratio(r.verify.median, r.lint.median),
             ratio(r.verify.median, r.import.median),
+            secs(r.xml_parse.median),
+            ratio(r.xml_parse.median, r.build.median),
             rss(&r.build),
             rss(&r.check),
             rss(&r.verify),
@@ -415,6 +422,7 @@ fn run(opts: &Options) -> Result<(), String> {
         "crm_verify not found (looked in PATH, /usr/sbin, /sbin, /usr/local/sbin); \
          install Pacemaker's command-line tools (e.g. the pacemaker-cli or pacemaker-cli-utils package) to run this benchmark",
     )?;
+    let xmllint = find_program("xmllint").ok_or("xmllint not found; install it (Debian: apt-get install libxml2-utils) to run this benchmark")?;
     let time = Some(PathBuf::from("/usr/bin/time")).filter(|p| p.is_file());
     if time.is_none() {
         eprintln!("note: /usr/bin/time not found; peak RSS will be reported as n/a");
@@ -462,7 +470,9 @@ fn run(opts: &Options) -> Result<(), String> {
             eprintln!("[{size}] crm_verify -x {verify_file} ...");
             let verify = measure_allowing(opts.verify_runs.unwrap_or(opts.runs), time.as_deref(), &sub, &crm_verify, &["-x", verify_file], allowed)
                 .map_err(|e| format!("crm_verify rejected the compiled CIB, so the comparison is void:\n{e}"))?;
-            rows.push(Row { size, policy_bytes: policy.len(), cib_bytes: cib.len(), build, check, fmt, verify, lint, import });
+            eprintln!("[{size}] xmllint --noout cib.xml ...");
+            let xml_parse = measure(opts.runs, time.as_deref(), &sub, &xmllint, &["--noout", "cib.xml"])?;
+            rows.push(Row { size, policy_bytes: policy.len(), cib_bytes: cib.len(), build, check, fmt, verify, lint, import, xml_parse });
         }
         Ok(rows)
     })();
