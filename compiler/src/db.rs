@@ -51,15 +51,52 @@ pub struct Project {
 #[derive(Default, Clone)]
 pub struct Database {
     storage: salsa::Storage<Self>,
+    placed: PlacedItems,
 }
 
 #[salsa::db]
 impl salsa::Database for Database {}
 
+/// The database as the queries see it: salsa's, plus the placed-item cache of `parse_file`.
+#[salsa::db]
+pub trait Db: salsa::Database {
+    fn placed_items(&self) -> &PlacedItems;
+}
+
+#[salsa::db]
+impl Db for Database {
+    fn placed_items(&self) -> &PlacedItems {
+        &self.placed
+    }
+}
+
+/// Items parsed on their own (spans from 0) and moved to where they stand in a file, kept from one
+/// parse of the file to the next: after an edit, the items before it (and, when the edit keeps
+/// the text's length, after it) are still at the same offsets, and moving an item means copying
+/// it whole. Keyed by the unplaced item, which the entry holds so its address stays its own, and
+/// the offset; each parse keeps only the entries it used. A memo beside salsa's: the same key
+/// always gives an equal item, so a hit or a miss never changes a result.
+#[derive(Default, Clone)]
+pub struct PlacedItems(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, PlacedFile>>>);
+
+type PlacedFile = crate::fast_hash::FastMap<(usize, u32), (std::sync::Arc<syntax::ast::Item>, std::sync::Arc<syntax::ast::Item>)>;
+
+impl PlacedItems {
+    fn take(&self, path: &str) -> PlacedFile {
+        self.0.lock().map(|mut files| files.remove(path).unwrap_or_default()).unwrap_or_default()
+    }
+
+    fn keep(&self, path: &str, placed: PlacedFile) {
+        if let Ok(mut files) = self.0.lock() {
+            files.insert(path.to_string(), placed);
+        }
+    }
+}
+
 /// Parses one file (re-run only when that file's text changes). A CIB (a `.xml` file) is read
 /// through the importer, so lint runs the same model and checks, with spans in the XML.
 #[salsa::tracked(returns(ref))]
-pub fn parse_file(db: &dyn salsa::Database, file: SourceFile, per_item: bool) -> ParsedFile {
+pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
     if is_cib(file.path(db), file.text(db)) {
         return import_file(file.text(db));
     }
@@ -69,6 +106,8 @@ pub fn parse_file(db: &dyn salsa::Database, file: SourceFile, per_item: bool) ->
     let text = file.text(db);
     let chunks = syntax::chunks(text);
     let mut parsed = ParsedFile { items: Vec::with_capacity(chunks.len()), ..ParsedFile::default() };
+    let mut before = db.placed_items().take(file.path(db));
+    let mut now = PlacedFile::default();
     for chunk in chunks {
         // Tests are small and not configuration: parsed in place, without the per-item cache.
         if syntax::is_test_chunk(text, &chunk) {
@@ -80,12 +119,20 @@ pub fn parse_file(db: &dyn salsa::Database, file: SourceFile, per_item: bool) ->
         }
         let source = text.get(chunk.span.range()).unwrap_or("");
         let start = chunk.span.start;
-        match parse_item_text(db, ItemText::new(db, source.to_string(), chunk.starts_with_keyword)) {
+        match parse_item_text(db, ItemText::new(db, source, chunk.starts_with_keyword)) {
             Ok(item) if start == 0 => parsed.items.push(std::sync::Arc::clone(item)),
             Ok(item) => {
-                let mut moved = item.as_ref().clone();
-                syntax::Shift::shift(&mut moved, start);
-                parsed.items.push(std::sync::Arc::new(moved));
+                let key = (std::sync::Arc::as_ptr(item) as usize, start);
+                let placed = match before.remove(&key) {
+                    Some((_, placed)) => placed,
+                    None => {
+                        let mut moved = item.as_ref().clone();
+                        syntax::Shift::shift(&mut moved, start);
+                        std::sync::Arc::new(moved)
+                    }
+                };
+                now.insert(key, (std::sync::Arc::clone(item), std::sync::Arc::clone(&placed)));
+                parsed.items.push(placed);
             }
             Err(error) => {
                 let mut moved = error.clone();
@@ -93,6 +140,11 @@ pub fn parse_file(db: &dyn salsa::Database, file: SourceFile, per_item: bool) ->
                 parsed.errors.push(moved);
             }
         }
+    }
+    db.placed_items().keep(file.path(db), now);
+    // What was not reused moved or changed: after a large edit, free it off the answer's path.
+    if before.len() > 1_000 {
+        let _ = std::thread::Builder::new().name("free-items".into()).spawn(move || drop(before));
     }
     parsed
 }
@@ -140,7 +192,7 @@ pub fn parse_agent_metadata(db: &dyn salsa::Database, metadata: AgentMetadata) -
 /// read off the syntax alone, so that the shell can supply their metadata before anything is
 /// resolved (supplying it later would build the model twice).
 #[salsa::tracked(returns(ref))]
-pub fn used_agents(db: &dyn salsa::Database, project: Project) -> Vec<String> {
+pub fn used_agents(db: &dyn Db, project: Project) -> Vec<String> {
     // Agents are written the same way many times over: each distinct text is parsed once.
     let mut names: Vec<String> = project
         .files(db)
@@ -164,14 +216,14 @@ pub fn used_agents(db: &dyn salsa::Database, project: Project) -> Vec<String> {
 /// The stdlib declarations of the agents the policy uses: each declaration is its own input
 /// (named after its agent), and only those referenced are parsed.
 #[salsa::tracked(returns(ref))]
-pub fn library_items(db: &dyn salsa::Database, project: Project) -> Vec<std::sync::Arc<syntax::ast::Item>> {
+pub fn library_items(db: &dyn Db, project: Project) -> Vec<std::sync::Arc<syntax::ast::Item>> {
     let wanted = used_agents(db, project);
     project.library(db).iter().filter(|f| wanted.binary_search(f.path(db)).is_ok()).flat_map(|f| parse_file(db, *f, false).items.iter().cloned()).collect()
 }
 
 /// The resolved model of the whole project.
 #[salsa::tracked(returns(ref))]
-pub fn project_model(db: &dyn salsa::Database, project: Project) -> Model {
+pub fn project_model(db: &dyn Db, project: Project) -> Model {
     let files = project.files(db);
     let parsed: Vec<(FileId, &ParsedFile)> =
         files.iter().enumerate().map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), parse_file(db, *f, *project.per_item_parsing(db)))).collect();
@@ -187,7 +239,7 @@ pub fn project_model(db: &dyn salsa::Database, project: Project) -> Model {
 
 /// The `test` blocks of every file, in file order.
 #[salsa::tracked(returns(ref))]
-pub fn project_tests(db: &dyn salsa::Database, project: Project) -> Vec<(FileId, std::sync::Arc<syntax::ast::TestBlock>)> {
+pub fn project_tests(db: &dyn Db, project: Project) -> Vec<(FileId, std::sync::Arc<syntax::ast::TestBlock>)> {
     let mut tests = Vec::new();
     for (i, file) in project.files(db).iter().enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
@@ -199,7 +251,7 @@ pub fn project_tests(db: &dyn salsa::Database, project: Project) -> Vec<(FileId,
 /// Every diagnostic of the project: syntax, names and values, then Pacemaker's rules; sorted by
 /// file and position.
 #[salsa::tracked(returns(ref))]
-pub fn project_diagnostics(db: &dyn salsa::Database, project: Project) -> Vec<Diagnostic> {
+pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     let mut all = Vec::new();
     for (i, file) in project.files(db).iter().enumerate() {
         let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
@@ -222,7 +274,7 @@ pub fn project_diagnostics(db: &dyn salsa::Database, project: Project) -> Vec<Di
 
 /// The CIB XML, or `None` when the project has errors.
 #[salsa::tracked(returns(ref))]
-pub fn project_cib(db: &dyn salsa::Database, project: Project) -> Option<String> {
+pub fn project_cib(db: &dyn Db, project: Project) -> Option<String> {
     let model = project_model(db, project);
     let target = *project.target(db);
     // The CIB is generated from the model while the checks run; it is kept only if they find
@@ -431,7 +483,7 @@ mod tests {
                 sink.lock().unwrap().push(format!("{database_key:?}"));
             }
         })));
-        (Compiler::with_database(Database { storage }, Target::default()), log)
+        (Compiler::with_database(Database { storage, placed: PlacedItems::default() }, Target::default()), log)
     }
 
     #[test]
@@ -452,6 +504,31 @@ mod tests {
         log.lock().unwrap().clear();
         assert!(compiler.cib().is_some());
         assert!(log.lock().unwrap().is_empty(), "nothing re-runs without a change");
+    }
+
+    #[test]
+    fn items_that_did_not_move_are_reused_not_copied() {
+        let mut compiler = Compiler::default();
+        compiler.set_per_item_parsing(true);
+        let text: String = (0..20).map(|i| format!("primitive p{i}: ocf:heartbeat:Dummy {{ fake = \"{i}\" }}\n")).collect();
+        compiler.set_file("a.hapolicy", text.clone());
+        let items = |c: &Compiler| c.model().items.iter().map(|(_, item)| Arc::clone(item)).collect::<Vec<_>>();
+        let first = items(&compiler);
+
+        // An edit that keeps the length: every other item is where it was, and is the same value.
+        compiler.set_file("a.hapolicy", text.replace("fake = \"10\"", "fake = \"11\""));
+        let second = items(&compiler);
+        let same: Vec<bool> = first.iter().zip(&second).map(|(a, b)| Arc::ptr_eq(a, b)).collect();
+        assert_eq!(same, (0..20).map(|i| i != 10).collect::<Vec<_>>());
+
+        // An insertion moves the items after it: those before it are still reused.
+        let edited = text.replace("fake = \"10\"", "fake = \"100\"");
+        compiler.set_file("a.hapolicy", edited.clone());
+        let third = items(&compiler);
+        let same: Vec<bool> = second.iter().zip(&third).map(|(a, b)| Arc::ptr_eq(a, b)).collect();
+        assert_eq!(same, (0..20).map(|i| i < 10).collect::<Vec<_>>());
+        let p15 = compiler.model().symbol("p15").unwrap();
+        assert_eq!(edited.get(p15.span.range()), Some("p15"), "moved items are at their new offsets");
     }
 
     #[test]

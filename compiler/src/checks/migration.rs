@@ -65,7 +65,9 @@ fn span_of_allow_migrate(model: &Model, primitive: &str) -> Option<(crate::diagn
 /// Reports from the migration analysis (`analysis::migration`, the one implementation of the
 /// checklist), on the configuration alone.
 pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    let analysis = migration::analyze(model, None);
+    // Only a resource that asks to migrate can be reported: both the checklist and the
+    // restart advice require allow-migrate on it (and on every primitive the advice names).
+    let analysis = migration::analyze_migrating(model);
     // The checklist, per primitive that asks to migrate.
     for resource in &analysis.resources {
         if !resource.allow_migrate {
