@@ -41,9 +41,21 @@ pub struct Chunk {
     pub starts_with_keyword: bool,
 }
 
-/// The bytes the scanner acts on outside strings.
+/// The bytes the scanner acts on outside strings, as a table: one load per byte of the file.
+#[allow(clippy::indexing_slicing, reason = "evaluated at compile time: an index out of range fails the build, not a run")]
+static STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = *b"\"#<{[(}])";
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 fn is_structural(b: u8) -> bool {
-    matches!(b, b'"' | b'#' | b'<' | b'{' | b'[' | b'(' | b'}' | b']' | b')')
+    STRUCTURAL.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 fn starts_item(line: &str) -> bool {
