@@ -1,7 +1,7 @@
 use crate::cib::Target;
 use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic, FileId, Severity};
 use crate::model::{Model, SymbolKind};
-use crate::syntax::ast::{Expr, ItemKind, SetKind};
+use crate::syntax::ast::Expr;
 use crate::values::{self, format_duration, parse_duration};
 
 pub static CODE_CLONE: Code = Code {
@@ -207,19 +207,8 @@ impl Ctx<'_> {
 pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
     for (file, item) in &model.items {
         let ctx = Ctx { model, file: *file };
-        match &item.kind {
-            ItemKind::Location { rules, .. } => rules.iter().for_each(|r| ctx.expr(&r.expr, out)),
-            ItemKind::Cluster { when, .. } | ItemKind::Defaults { when, .. } => when.iter().for_each(|w| ctx.expr(w, out)),
-            ItemKind::Primitive { body, .. }
-            | ItemKind::Template { body, .. }
-            | ItemKind::Group { body, .. }
-            | ItemKind::Clone { body, .. }
-            | ItemKind::Node { body, .. } => {
-                for set in body.sets.iter().filter(|s| s.kind != SetKind::Utilization) {
-                    set.when.iter().for_each(|w| ctx.expr(w, out));
-                }
-            }
-            _ => {}
+        for condition in super::failure_policy::rule_conditions(item) {
+            ctx.expr(condition, out);
         }
     }
 }

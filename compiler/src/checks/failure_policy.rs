@@ -182,22 +182,24 @@ pub fn fail_count_conditions(model: &Model) -> Vec<(FileId, &crate::syntax::ast:
     }
     let mut out = Vec::new();
     for (file, item) in &model.items {
-        match &item.kind {
-            ItemKind::Location { rules, .. } => rules.iter().for_each(|r| walk(*file, &r.expr, &mut out, 0)),
-            ItemKind::Cluster { when, .. } | ItemKind::Defaults { when, .. } => when.iter().for_each(|w| walk(*file, w, &mut out, 0)),
-            ItemKind::Primitive { body, .. }
-            | ItemKind::Template { body, .. }
-            | ItemKind::Group { body, .. }
-            | ItemKind::Clone { body, .. }
-            | ItemKind::Node { body, .. } => {
-                for set in body.sets.iter().filter(|s| s.kind != SetKind::Utilization) {
-                    set.when.iter().for_each(|w| walk(*file, w, &mut out, 0));
-                }
-            }
-            _ => {}
-        }
+        rule_conditions(item).into_iter().for_each(|condition| walk(*file, condition, &mut out, 0));
     }
     out
+}
+
+/// The top-level conditions of an item that Pacemaker evaluates as rules: a location's rules, the
+/// `when` of cluster and defaults sets, and of the params and meta sets of resources and nodes.
+pub(crate) fn rule_conditions(item: &crate::syntax::ast::Item) -> Vec<&crate::syntax::ast::Expr> {
+    match &item.kind {
+        ItemKind::Location { rules, .. } => rules.iter().map(|r| &r.expr).collect(),
+        ItemKind::Cluster { when, .. } | ItemKind::Defaults { when, .. } => when.iter().collect(),
+        ItemKind::Primitive { body, .. }
+        | ItemKind::Template { body, .. }
+        | ItemKind::Group { body, .. }
+        | ItemKind::Clone { body, .. }
+        | ItemKind::Node { body, .. } => body.sets.iter().filter(|s| s.kind != SetKind::Utilization).flat_map(|s| s.when.iter()).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The threshold a `fail-count(...) CMP VALUE` condition needs the count to reach: `>= N` and

@@ -46,23 +46,7 @@ pub(crate) fn starts_with_keyword(text: &str, keyword: &str) -> bool {
     text.strip_prefix(keyword).is_some_and(|rest| !rest.starts_with(is_word_char))
 }
 
-/// `text` as a quoted string with the escapes the parser undoes.
-pub(crate) fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            other => out.push(other),
-        }
-    }
-    out.push('"');
-    out
-}
+pub(crate) use crate::syntax::quote;
 
 /// A `#` comment of the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -171,19 +171,8 @@ fn declared_key(name: &str) -> String {
 fn quote(value: &str) -> String {
     let bare = !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':' | '/' | '@' | '+'));
     if bare {
-        return value.to_string();
+        value.to_string()
+    } else {
+        crate::syntax::quote(value)
     }
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }

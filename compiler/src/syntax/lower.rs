@@ -53,25 +53,6 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
-fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
 impl Lower {
     fn span(&self, p: &P<'_>) -> Span {
         let s = p.as_span();
@@ -112,7 +93,7 @@ impl Lower {
 
     fn string_text(&self, p: &P<'_>) -> String {
         let inner = p.clone().into_inner().next().map_or("", |i| i.as_str());
-        unescape(inner)
+        super::unescape(inner)
     }
 
     fn value(&self, p: &P<'_>) -> Value {

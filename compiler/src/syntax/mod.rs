@@ -9,6 +9,7 @@ mod chunk;
 mod errors;
 mod lower;
 mod shift;
+mod strings;
 
 use hapolicy_grammar::pest::Parser;
 use hapolicy_grammar::{HapolicyParser, Rule};
@@ -17,6 +18,8 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::span::Span;
 pub use chunk::{chunks, Chunk, ITEM_KEYWORDS};
 pub use shift::Shift;
+pub use strings::quote;
+pub(crate) use strings::unescape;
 
 /// The result of parsing one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
