@@ -1,25 +1,10 @@
 //! The `hapolicy` binary as a user runs it: exit codes, atomic output, JSON diagnostics, explain.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "tests")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
 
-fn hapolicy(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hapolicy")).args(args).output().expect("hapolicy runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hapolicy-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
+use std::path::Path;
 
 const GOOD: &str = "cluster { stonith-enabled = false }\nnode n1\nprimitive web: ocf:heartbeat:Dummy {\n  op monitor interval=10s\n}\n";
 const BROKEN: &str = "cluster { stonith-enabled = false }\nprimitive web: ocf:heartbeat:Dummy {\n  op monitor interval=1.5m\n}\nlocation l: wbe prefers n1\n";

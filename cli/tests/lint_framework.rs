@@ -2,27 +2,12 @@
 //! `--fix`, fixes in JSON and SARIF, and the shape of the SARIF log code-scanning tools read.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+use common::*;
+
+use std::process::Output;
 
 use serde_json::Value;
-
-fn hapolicy(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hapolicy")).args(args).output().expect("hapolicy runs")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hapolicy-lints-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -1,11 +1,8 @@
 //! `hapolicy migration` as a user runs it: the JSON schema, human output, and exit codes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, reason = "tests")]
 
-use std::process::{Command, Output};
-
-fn hapolicy(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hapolicy")).args(args).output().expect("hapolicy runs")
-}
+mod common;
+use common::*;
 
 fn fixture(name: &str) -> String {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
