@@ -426,26 +426,13 @@ pub fn copy_digests(recorded: &str, digests_run: &str) -> String {
             digests.push((resource.to_string(), action.to_string(), digest.to_string()));
         }
     });
-    let mut inserts: Vec<(usize, String)> = Vec::new();
-    for_each_op(&tree, &mut |resource, op| {
-        if op.value("op-digest").is_some() || op.value("interval") != Some("0") {
-            return;
+    with_digests(recorded, &tree, |resource, op| {
+        if op.value("interval") != Some("0") {
+            return None;
         }
-        let Some(action) = op.value("operation") else { return };
-        if let Some((_, _, digest)) = digests.iter().find(|(r, a, _)| r == resource && a == action) {
-            let end = op.span.end as usize;
-            let close = if recorded.get(..end).is_some_and(|t| t.ends_with("/>")) { end - 2 } else { end - 1 };
-            inserts.push((close, format!(" op-digest=\"{}\"", escape(digest))));
-        }
-    });
-    inserts.sort_by_key(|insert| std::cmp::Reverse(insert.0));
-    let mut out = recorded.to_string();
-    for (at, text) in inserts {
-        if out.is_char_boundary(at) {
-            out.insert_str(at, &text);
-        }
-    }
-    out
+        let action = op.value("operation")?;
+        digests.iter().find(|(r, a, _)| r == resource && a == action).map(|(_, _, digest)| digest.as_str())
+    })
 }
 
 /// The CIB with the `op-digest` that other records of the same operation carry (on any node:
@@ -460,20 +447,28 @@ pub fn share_digests(cib: &str) -> String {
             known.push((resource.to_string(), key.to_string(), digest.to_string()));
         }
     });
+    with_digests(cib, &tree, |resource, op| {
+        let key = op.value("operation_key")?;
+        known.iter().find(|(r, k, _)| r == resource && k == key).map(|(_, _, digest)| digest.as_str())
+    })
+}
+
+/// `text` (whose element tree is `tree`) with an `op-digest` attribute added to each operation
+/// record that has none and for which `digest_of(resource, record)` finds one.
+fn with_digests<'d>(text: &str, tree: &crate::cib::XmlElement, digest_of: impl Fn(&str, &crate::cib::XmlElement) -> Option<&'d str>) -> String {
     let mut inserts: Vec<(usize, String)> = Vec::new();
-    for_each_op(&tree, &mut |resource, op| {
+    for_each_op(tree, &mut |resource, op| {
         if op.value("op-digest").is_some() {
             return;
         }
-        let Some(key) = op.value("operation_key") else { return };
-        if let Some((_, _, digest)) = known.iter().find(|(r, k, _)| r == resource && k == key) {
+        if let Some(digest) = digest_of(resource, op) {
             let end = op.span.end as usize;
-            let close = if cib.get(..end).is_some_and(|t| t.ends_with("/>")) { end - 2 } else { end - 1 };
+            let close = if text.get(..end).is_some_and(|t| t.ends_with("/>")) { end - 2 } else { end - 1 };
             inserts.push((close, format!(" op-digest=\"{}\"", escape(digest))));
         }
     });
     inserts.sort_by_key(|insert| std::cmp::Reverse(insert.0));
-    let mut out = cib.to_string();
+    let mut out = text.to_string();
     for (at, text) in inserts {
         if out.is_char_boundary(at) {
             out.insert_str(at, &text);
