@@ -70,25 +70,39 @@ impl Db for Database {
     }
 }
 
-/// Items parsed on their own (spans from 0) and moved to where they stand in a file, kept from one
-/// parse of the file to the next: after an edit, the items before it (and, when the edit keeps
-/// the text's length, after it) are still at the same offsets, and moving an item means copying
-/// it whole. Keyed by the unplaced item, which the entry holds so its address stays its own, and
-/// the offset; each parse keeps only the entries it used. A memo beside salsa's: the same key
-/// always gives an equal item, so a hit or a miss never changes a result.
+/// The last per-item parse of each file, kept for the next one: after an edit, only the text
+/// between the item before the change and the first item start after it is scanned again, and
+/// the items outside it are taken as they were (moved, when the edit changed the text's length;
+/// moving an item means copying it whole). A memo beside salsa's: it is keyed by the text it was
+/// made from, and the same text always gives equal items, so using it never changes a result.
 #[derive(Default, Clone)]
-pub struct PlacedItems(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, PlacedFile>>>);
+pub struct PlacedItems(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, LastParse>>>);
 
-type PlacedFile = crate::fast_hash::FastMap<(usize, u32), (std::sync::Arc<syntax::ast::Item>, std::sync::Arc<syntax::ast::Item>)>;
+/// One file's last per-item parse: its text, its chunks and what each chunk gave.
+pub struct LastParse {
+    text: String,
+    chunks: Vec<syntax::Chunk>,
+    /// One per chunk, in the same order.
+    outcomes: Vec<ChunkOutcome>,
+}
+
+enum ChunkOutcome {
+    /// The item parsed from the chunk's text alone (spans from 0), and moved to where it stands.
+    Item { unplaced: std::sync::Arc<syntax::ast::Item>, placed: std::sync::Arc<syntax::ast::Item> },
+    /// The chunk's syntax error, with spans from the chunk's start.
+    Error(Diagnostic),
+    /// A `test` block: small, not configuration, parsed again each time.
+    Test,
+}
 
 impl PlacedItems {
-    fn take(&self, path: &str) -> PlacedFile {
-        self.0.lock().map(|mut files| files.remove(path).unwrap_or_default()).unwrap_or_default()
+    fn take(&self, path: &str) -> Option<LastParse> {
+        self.0.lock().ok().and_then(|mut files| files.remove(path))
     }
 
-    fn keep(&self, path: &str, placed: PlacedFile) {
+    fn keep(&self, path: &str, last: LastParse) {
         if let Ok(mut files) = self.0.lock() {
-            files.insert(path.to_string(), placed);
+            files.insert(path.to_string(), last);
         }
     }
 }
@@ -104,49 +118,91 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
         return syntax::parse(file.text(db));
     }
     let text = file.text(db);
-    let chunks = syntax::chunks(text);
+    let last = db.placed_items().take(file.path(db));
+    let (chunks, change) = match &last {
+        Some(last) => {
+            let change = syntax::TextChange::between(&last.text, text);
+            (syntax::chunks_after_edit(&last.text, &last.chunks, text, change), Some((change, last)))
+        }
+        None => (syntax::chunks(text), None),
+    };
     let mut parsed = ParsedFile { items: Vec::with_capacity(chunks.len()), ..ParsedFile::default() };
-    let mut before = db.placed_items().take(file.path(db));
-    let mut now = PlacedFile::default();
-    for chunk in chunks {
+    let mut outcomes = Vec::with_capacity(chunks.len());
+    for chunk in &chunks {
+        let start = chunk.span.start as usize;
         // Tests are small and not configuration: parsed in place, without the per-item cache.
-        if syntax::is_test_chunk(text, &chunk) {
-            match syntax::parse_test(text, &chunk) {
+        if syntax::is_test_chunk(text, chunk) {
+            match syntax::parse_test(text, chunk) {
                 Ok(test) => parsed.tests.push(std::sync::Arc::new(test)),
                 Err(error) => parsed.errors.push(error),
             }
+            outcomes.push(ChunkOutcome::Test);
             continue;
         }
-        let source = text.get(chunk.span.range()).unwrap_or("");
-        let start = chunk.span.start;
-        match parse_item_text(db, ItemText::new(db, source, chunk.starts_with_keyword)) {
-            Ok(item) if start == 0 => parsed.items.push(std::sync::Arc::clone(item)),
-            Ok(item) => {
-                let key = (std::sync::Arc::as_ptr(item) as usize, start);
-                let placed = match before.remove(&key) {
-                    Some((_, placed)) => placed,
-                    None => {
-                        let mut moved = item.as_ref().clone();
-                        syntax::Shift::shift(&mut moved, start);
-                        std::sync::Arc::new(moved)
-                    }
-                };
-                now.insert(key, (std::sync::Arc::clone(item), std::sync::Arc::clone(&placed)));
-                parsed.items.push(placed);
+        let kept = change.and_then(|(change, last)| unchanged_outcome(last, change, text.len(), chunk));
+        let outcome = match kept {
+            Some(outcome) => outcome,
+            None => {
+                let source = text.get(chunk.span.range()).unwrap_or("");
+                match parse_item_text(db, ItemText::new(db, source, chunk.starts_with_keyword)) {
+                    Ok(item) => ChunkOutcome::Item { unplaced: std::sync::Arc::clone(item), placed: placed_at(item, start) },
+                    Err(error) => ChunkOutcome::Error(error.clone()),
+                }
             }
-            Err(error) => {
+        };
+        match &outcome {
+            ChunkOutcome::Item { placed, .. } => parsed.items.push(std::sync::Arc::clone(placed)),
+            ChunkOutcome::Error(error) => {
                 let mut moved = error.clone();
-                syntax::Shift::shift(&mut moved, start);
+                syntax::Shift::shift(&mut moved, chunk.span.start);
                 parsed.errors.push(moved);
             }
+            ChunkOutcome::Test => {}
         }
+        outcomes.push(outcome);
     }
-    db.placed_items().keep(file.path(db), now);
     // What was not reused moved or changed: after a large edit, free it off the answer's path.
-    if before.len() > 1_000 {
-        let _ = std::thread::Builder::new().name("free-items".into()).spawn(move || drop(before));
+    if let Some(last) = last.filter(|last| last.outcomes.len() > 1_000) {
+        let _ = std::thread::Builder::new().name("free-items".into()).spawn(move || drop(last));
     }
+    db.placed_items().keep(file.path(db), LastParse { text: text.clone(), chunks, outcomes });
     parsed
+}
+
+/// What `chunk` of the new text gave last time, if its text is untouched by the change: it
+/// lies wholly before the change, or wholly after it (where the old chunk stood `delta` away).
+fn unchanged_outcome(last: &LastParse, change: syntax::TextChange, new_len: usize, chunk: &syntax::Chunk) -> Option<ChunkOutcome> {
+    let (start, end) = (chunk.span.start as usize, chunk.span.end as usize);
+    let old_start = if end <= change.prefix {
+        start
+    } else if start >= new_len - change.suffix {
+        start + last.text.len() - new_len
+    } else {
+        return None;
+    };
+    let index = last.chunks.binary_search_by_key(&old_start, |c| c.span.start as usize).ok()?;
+    let old = last.chunks.get(index)?;
+    if old.span.end - old.span.start != chunk.span.end - chunk.span.start || old.starts_with_keyword != chunk.starts_with_keyword {
+        return None;
+    }
+    match last.outcomes.get(index)? {
+        ChunkOutcome::Item { unplaced, placed } => Some(ChunkOutcome::Item {
+            unplaced: std::sync::Arc::clone(unplaced),
+            placed: if old_start == start { std::sync::Arc::clone(placed) } else { placed_at(unplaced, start) },
+        }),
+        ChunkOutcome::Error(error) => Some(ChunkOutcome::Error(error.clone())),
+        ChunkOutcome::Test => None,
+    }
+}
+
+/// An item parsed from its own text, moved to `start` (shared, not copied, at 0).
+fn placed_at(unplaced: &std::sync::Arc<syntax::ast::Item>, start: usize) -> std::sync::Arc<syntax::ast::Item> {
+    if start == 0 {
+        return std::sync::Arc::clone(unplaced);
+    }
+    let mut moved = unplaced.as_ref().clone();
+    syntax::Shift::shift(&mut moved, u32::try_from(start).unwrap_or(u32::MAX));
+    std::sync::Arc::new(moved)
 }
 
 /// The text of one item, wherever it stands: equal texts are one value, parsed once.

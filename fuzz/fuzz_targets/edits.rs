@@ -1,6 +1,7 @@
 //! Editor sessions: a sequence of edits on one file of a long-lived database with per-item
 //! parsing (as the language server runs it), each followed by diagnostics and the ide questions
 //! at arbitrary byte offsets — including ones inside a multi-byte character or past the end.
+//! After each edit the session's diagnostics must equal a fresh database's.
 #![no_main]
 
 use hapolicy_compiler::span::Span;
@@ -28,6 +29,11 @@ fuzz_target!(|data: &[u8]| {
         text.replace_range(start..end, &String::from_utf8_lossy(insert));
         compiler.set_file("edit.hapolicy", text.clone());
         ask(&compiler, file, &text, raw);
+        // What the session reuses must not show: a fresh database sees the same.
+        let mut fresh = Compiler::new(Target::Pacemaker2);
+        fresh.set_per_item_parsing(true);
+        fresh.set_file("edit.hapolicy", text.clone());
+        assert_eq!(compiler.diagnostics(), fresh.diagnostics(), "an edited session and a fresh build disagree");
     }
 });
 
