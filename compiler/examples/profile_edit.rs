@@ -1,6 +1,6 @@
 //! Times one-character edits of a large policy through the compiler database, as the language
 //! server makes them: `cargo run --release -p hapolicy-compiler --example profile_edit -- POLICY
-//! [per-item]`. Under `valgrind --tool=callgrind --collect-atstart=no
+//! [per-item]` (`EDITS=N` edits, `INSERT=1` to insert and delete rather than replace). Under `valgrind --tool=callgrind --collect-atstart=no
 //! --toggle-collect='profile_edit::edit_once'` it counts the instructions of the edits alone.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, reason = "a measuring tool")]
 use std::time::Instant;
@@ -26,10 +26,16 @@ fn main() {
     println!("first diagnostics: {n} in {:?}", t.elapsed());
     let at = text.find("timeout=60s").unwrap() + 9;
     let edits: usize = std::env::var("EDITS").ok().and_then(|e| e.parse().ok()).unwrap_or(4);
+    // `INSERT=1`: type a character and delete it again, which moves every item after it.
+    let insert = std::env::var_os("INSERT").is_some();
     let mut times = Vec::new();
     for k in 0..edits {
         let mut t2 = text.clone();
-        t2.replace_range(at..=at, if k % 2 == 0 { "1" } else { "0" });
+        match (insert, k % 2 == 0) {
+            (false, even) => t2.replace_range(at..=at, if even { "1" } else { "0" }),
+            (true, true) => t2.insert(at, '1'),
+            (true, false) => {}
+        }
         let t = Instant::now();
         let n = edit_once(&mut c, t2);
         times.push(t.elapsed());

@@ -51,32 +51,56 @@ pub struct Project {
 #[derive(Default, Clone)]
 pub struct Database {
     storage: salsa::Storage<Self>,
-    placed: PlacedItems,
+    memos: std::sync::Arc<EditMemos>,
 }
 
 #[salsa::db]
 impl salsa::Database for Database {}
 
-/// The database as the queries see it: salsa's, plus the placed-item cache of `parse_file`.
+/// The database as the queries see it: salsa's, plus the memos that let a query redo only what
+/// an edit touched.
 #[salsa::db]
 pub trait Db: salsa::Database {
-    fn placed_items(&self) -> &PlacedItems;
+    fn memos(&self) -> &EditMemos;
 }
 
 #[salsa::db]
 impl Db for Database {
-    fn placed_items(&self) -> &PlacedItems {
-        &self.placed
+    fn memos(&self) -> &EditMemos {
+        &self.memos
     }
 }
 
-/// The last per-item parse of each file, kept for the next one: after an edit, only the text
-/// between the item before the change and the first item start after it is scanned again, and
-/// the items outside it are taken as they were (moved, when the edit changed the text's length;
-/// moving an item means copying it whole). A memo beside salsa's: it is keyed by the text it was
-/// made from, and the same text always gives equal items, so using it never changes a result.
-#[derive(Default, Clone)]
-pub struct PlacedItems(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, LastParse>>>);
+/// Memos beside salsa's, for per-item runs (the language server's): what the last run of a
+/// query made, which the next run reuses where the edit left it alone. A memo never changes a
+/// result: each records what it was made from, and the next run checks that before reusing it
+/// (tests/tests/editing.rs compares edited sessions with fresh builds).
+#[derive(Default)]
+pub struct EditMemos {
+    /// The last per-item parse of each file (`parse_file`). After an edit, only the text from the
+    /// item before the change to the first item start after it is scanned again, and the items
+    /// outside it are taken as they were (moved, when the edit changed the text's length; moving
+    /// an item means copying it whole).
+    parses: std::sync::Mutex<std::collections::HashMap<String, LastParse>>,
+    /// What checking each item's properties found (`model::item_facts`), by the item's address;
+    /// the entry holds the item, so the address stays its own.
+    facts: std::sync::Mutex<FactsByItem>,
+    /// What the checks found in the last run (`checks::incremental`).
+    checks: std::sync::Mutex<Option<crate::checks::incremental::LastChecks>>,
+}
+
+type FactsByItem = crate::fast_hash::FastMap<usize, (std::sync::Arc<syntax::ast::Item>, FileId, std::sync::Arc<model::ItemFacts>)>;
+
+/// Takes what a memo holds, leaving it empty (a poisoned lock holds nothing).
+fn take_memo<T: Default>(memo: &std::sync::Mutex<T>) -> T {
+    memo.lock().map(|mut held| std::mem::take(&mut *held)).unwrap_or_default()
+}
+
+fn keep_memo<T>(memo: &std::sync::Mutex<T>, value: T) {
+    if let Ok(mut held) = memo.lock() {
+        *held = value;
+    }
+}
 
 /// One file's last per-item parse: its text, its chunks and what each chunk gave.
 pub struct LastParse {
@@ -95,18 +119,6 @@ enum ChunkOutcome {
     Test,
 }
 
-impl PlacedItems {
-    fn take(&self, path: &str) -> Option<LastParse> {
-        self.0.lock().ok().and_then(|mut files| files.remove(path))
-    }
-
-    fn keep(&self, path: &str, last: LastParse) {
-        if let Ok(mut files) = self.0.lock() {
-            files.insert(path.to_string(), last);
-        }
-    }
-}
-
 /// Parses one file (re-run only when that file's text changes). A CIB (a `.xml` file) is read
 /// through the importer, so lint runs the same model and checks, with spans in the XML.
 #[salsa::tracked(returns(ref))]
@@ -118,7 +130,7 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
         return syntax::parse(file.text(db));
     }
     let text = file.text(db);
-    let last = db.placed_items().take(file.path(db));
+    let last = db.memos().parses.lock().ok().and_then(|mut files| files.remove(file.path(db)));
     let (chunks, change) = match &last {
         Some(last) => {
             let change = syntax::TextChange::between(&last.text, text);
@@ -165,7 +177,9 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
     if let Some(last) = last.filter(|last| last.outcomes.len() > 1_000) {
         let _ = std::thread::Builder::new().name("free-items".into()).spawn(move || drop(last));
     }
-    db.placed_items().keep(file.path(db), LastParse { text: text.clone(), chunks, outcomes });
+    if let Ok(mut files) = db.memos().parses.lock() {
+        files.insert(file.path(db).clone(), LastParse { text: text.clone(), chunks, outcomes });
+    }
     parsed
 }
 
@@ -290,7 +304,29 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
         .filter_map(|m| parse_agent_metadata(db, *m).as_ref().ok().map(|schema| (m.name(db).clone(), m.origin(db).clone(), schema.clone())))
         .collect();
     let library_names: Vec<&str> = project.library(db).iter().map(|f| f.path(db).as_str()).collect();
-    model::build(&items, &metadata, library_items(db, project), &library_names)
+    if !*project.per_item_parsing(db) {
+        return model::build(&items, &metadata, library_items(db, project), &library_names, &mut |file, item| {
+            std::sync::Arc::new(model::item_facts(file, item))
+        });
+    }
+    // An editor's session: items the edit left alone keep what checking them found.
+    let mut before = take_memo(&db.memos().facts);
+    let mut now = FactsByItem::default();
+    let built = model::build(&items, &metadata, library_items(db, project), &library_names, &mut |file, item| {
+        let address = std::sync::Arc::as_ptr(item) as usize;
+        let facts = match before.remove(&address) {
+            Some((_, at, facts)) if at == file => facts,
+            _ => std::sync::Arc::new(model::item_facts(file, item)),
+        };
+        now.insert(address, (std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts)));
+        facts
+    });
+    keep_memo(&db.memos().facts, now);
+    // What no item used any more was replaced: after a large edit, free it off the answer's path.
+    if before.len() > 1_000 {
+        let _ = std::thread::Builder::new().name("free-facts".into()).spawn(move || drop(before));
+    }
+    built
 }
 
 /// The `test` blocks of every file, in file order.
@@ -314,8 +350,26 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
         all.extend(parse_file(db, *file, *project.per_item_parsing(db)).errors.iter().cloned().map(|d| d.in_file(id)));
     }
     let model = project_model(db, project);
+    let target = *project.target(db);
     all.extend(model.diagnostics.iter().cloned());
-    all.extend(crate::checks::run(model, *project.target(db)));
+    if *project.per_item_parsing(db) {
+        // An editor's session: check again only what the last edit may have changed. The
+        // checks that always look at everything run meanwhile, on a large model.
+        let (found, whole) = std::thread::scope(|threads| {
+            let whole = (model.primitives.len() >= 500).then(|| threads.spawn(|| crate::checks::run_whole(model, target)));
+            let (found, checked) = crate::checks::incremental::run_after_edit(model, target, take_memo(&db.memos().checks));
+            keep_memo(&db.memos().checks, Some(checked));
+            let whole = match whole.map(std::thread::ScopedJoinHandle::join) {
+                Some(Ok(whole)) => whole,
+                _ => crate::checks::run_whole(model, target),
+            };
+            (found, whole)
+        });
+        all.extend(found);
+        all.extend(whole);
+    } else {
+        all.extend(crate::checks::run(model, target));
+    }
     all.extend(crate::checks::test_references::check(model, project_tests(db, project)));
     all.sort_by(|a, b| (a.file, a.span.start, a.code.code).cmp(&(b.file, b.span.start, b.code.code)));
     all.dedup();
@@ -539,7 +593,7 @@ mod tests {
                 sink.lock().unwrap().push(format!("{database_key:?}"));
             }
         })));
-        (Compiler::with_database(Database { storage, placed: PlacedItems::default() }, Target::default()), log)
+        (Compiler::with_database(Database { storage, memos: std::sync::Arc::default() }, Target::default()), log)
     }
 
     #[test]

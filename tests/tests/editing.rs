@@ -38,10 +38,83 @@ const PIECES: &[&str] = &[
     "é",
 ];
 
+/// Values that other items' findings depend on, each with what it may become: an edit that
+/// swaps one keeps every name, so it is checked incrementally, and what it changes shows up in
+/// other items (an order's restart advice, a fail-count rule's reach, a clone's promotion).
+const SWAPS: &[&[&str]] = &[
+    &["allow-migrate=true", "allow-migrate=false"],
+    &["allow-migrate = true", "allow-migrate = false"],
+    &["on-fail=block", "on-fail=restart", "on-fail=ignore", "on-fail=demote", "on-fail=stop", "on-fail=fence"],
+    &["interval=10s", "interval=20s", "interval=0", "interval=30s"],
+    &["timeout=20s", "timeout=600s", "timeout=5s"],
+    &["ocf:heartbeat:Dummy", "ocf:heartbeat:VirtualDomain", "ocf:pacemaker:Stateful", "lsb:foo", "stonith:fence_ipmilan", "ocf:heartbeat:IPaddr2"],
+    &["ocf:heartbeat:VirtualDomain", "ocf:heartbeat:Dummy"],
+    &["ocf:pacemaker:Stateful", "ocf:heartbeat:Dummy"],
+    &["promotable ", "clone "],
+    &["migration-threshold=3", "migration-threshold=1", "migration-threshold=0"],
+    &["migration-threshold = 3", "migration-threshold = 1"],
+    &["failure-timeout=60s", "failure-timeout=0"],
+    &["role=Promoted", "role=Unpromoted", "role=Stopped", "role=Started"],
+    &[" then ", " then start "],
+    &["kind=Mandatory", "kind=Optional", "kind=Serialize"],
+    &["symmetrical=false", "symmetrical=true"],
+    &["promotable = true", "promotable = false"],
+    &["enabled=false", "enabled=true"],
+    // A primitive without a body that may start to migrate (and one that stops).
+    &["ocf:heartbeat:Dummy\n", "ocf:heartbeat:Dummy { meta { allow-migrate = true } }\n"],
+    &[" { meta { allow-migrate = true } }", ""],
+    &["start-failure-is-fatal = false", "start-failure-is-fatal = true"],
+];
+
+/// Keywords after which a file declares the names a `name` swap picks from.
+const DECLARING: &[&str] = &["primitive ", "group ", "clone ", "promotable ", "template ", "bundle ", "tag "];
+
+/// Swaps one value for another, or one name occurrence for another declared name.
+fn swap(rng: &mut Rng, text: &mut String) -> bool {
+    let mut found: Vec<(usize, &str, &[&str])> = Vec::new();
+    for group in SWAPS {
+        for value in group.iter().filter(|v| !v.is_empty()) {
+            found.extend(text.match_indices(value).map(|(at, v)| (at, v, *group)));
+        }
+    }
+    let names: Vec<String> = text
+        .lines()
+        .filter_map(|line| DECLARING.iter().find_map(|k| line.strip_prefix(k)))
+        .filter_map(|rest| rest.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_')).next())
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect();
+    if !names.is_empty() && rng.below(2) == 0 {
+        // Renaming a reference: a group member, a constraint's resource, a clone's child.
+        let name = &names[rng.below(names.len())];
+        let places: Vec<usize> = text
+            .match_indices(name.as_str())
+            .map(|(at, _)| at)
+            .filter(|&at| {
+                let before = text[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+                let after = text[at + name.len()..].chars().next().is_none_or(|c| !(c.is_alphanumeric() || c == '-' || c == '_'));
+                before && after
+            })
+            .collect();
+        if let Some(&at) = places.get(rng.below(places.len().max(1))) {
+            let other = names[rng.below(names.len())].clone();
+            text.replace_range(at..at + name.len(), &other);
+            return true;
+        }
+    }
+    let Some(&(at, value, group)) = found.get(rng.below(found.len().max(1))) else { return false };
+    let other = group[rng.below(group.len())];
+    text.replace_range(at..at + value.len(), other);
+    true
+}
+
 /// Applies one random edit to `text`, on character boundaries as an editor does.
 fn edit(rng: &mut Rng, text: &mut String, original: &str) {
     if rng.below(40) == 0 {
         *text = original.to_string();
+        return;
+    }
+    if rng.below(2) == 0 && swap(rng, text) {
         return;
     }
     let boundary = |text: &str, mut at: usize| {
@@ -65,33 +138,31 @@ fn edit(rng: &mut Rng, text: &mut String, original: &str) {
     text.replace_range(start..end, &insert);
 }
 
-fn policies() -> Vec<PathBuf> {
-    let mut files = files_with_extension(&root().join("examples"), "hapolicy");
-    for dir in ["checks", "migration", "build"] {
-        let dir = fixtures(dir);
-        if dir.is_dir() {
-            files.extend(files_with_extension(&dir, "hapolicy"));
-        }
+/// The policies to edit, each with its number of edits: more where items depend on each other
+/// most (migration, scheduling, examples).
+fn policies() -> Vec<(PathBuf, usize)> {
+    let mut files: Vec<(PathBuf, usize)> = files_with_extension(&root().join("examples"), "hapolicy").into_iter().map(|p| (p, 200)).collect();
+    for (dir, edits) in [("checks", 40), ("build", 40), ("migration", 400), ("scheduler", 400)] {
+        files.extend(files_with_extension(&fixtures(dir), "hapolicy").into_iter().map(|p| (p, edits)));
     }
     files
 }
 
 #[test]
 fn after_every_edit_the_model_and_diagnostics_equal_a_fresh_builds() {
-    const EDITS_PER_FILE: usize = 40;
     let files = policies();
     assert!(files.len() >= 50, "expected the examples and fixture policies, found {}", files.len());
     let mut rng = Rng(0x5EED_0FED_1701);
     let mut compared = 0;
     let mut failures = Vec::new();
-    for path in &files {
+    for (path, edits) in &files {
         let original = std::fs::read_to_string(path).unwrap();
         let mut session = Compiler::new(Target::Pacemaker3);
         session.set_per_item_parsing(true);
         session.set_file("policy.hapolicy", original.clone());
         let _ = session.diagnostics();
         let mut text = original.clone();
-        for step in 0..EDITS_PER_FILE {
+        for step in 0..*edits {
             edit(&mut rng, &mut text, &original);
             session.set_file("policy.hapolicy", text.clone());
             let mut fresh = Compiler::new(Target::Pacemaker3);
@@ -99,11 +170,14 @@ fn after_every_edit_the_model_and_diagnostics_equal_a_fresh_builds() {
             fresh.set_file("policy.hapolicy", text.clone());
             compared += 1;
             if session.diagnostics() != fresh.diagnostics() {
+                let brief = |c: &Compiler| {
+                    c.diagnostics().iter().map(|d| format!("\n    {} at {}..{}: {}", d.code.code, d.span.start, d.span.end, d.message)).collect::<String>()
+                };
                 failures.push(format!(
-                    "{} after edit {step}: diagnostics differ\n  session: {:?}\n  fresh:   {:?}\n--- text ---\n{text}",
+                    "{} after edit {step}: diagnostics differ\n  session:{}\n  fresh:{}\n--- text ---\n{text}",
                     path.display(),
-                    session.diagnostics(),
-                    fresh.diagnostics()
+                    brief(&session),
+                    brief(&fresh)
                 ));
                 break;
             }

@@ -521,6 +521,11 @@ pub fn analyze_migrating(model: &Model) -> MigrationAnalysis {
     analyze_where(model, None, |name| allow_migrate(model, name).value)
 }
 
+/// The same, for the primitives `include` accepts.
+pub fn analyze_migrating_in(model: &Model, include: impl Fn(&str) -> bool) -> MigrationAnalysis {
+    analyze_where(model, None, |name| include(name) && allow_migrate(model, name).value)
+}
+
 fn analyze_where(model: &Model, status: Option<&ClusterStatus>, wanted: impl Fn(&str) -> bool) -> MigrationAnalysis {
     let mut edges: EdgesByThen<'_> = std::collections::HashMap::new();
     for edge in order_edges(model) {

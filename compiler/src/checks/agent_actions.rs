@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Severity};
 use crate::model::{Model, SymbolKind};
@@ -52,13 +53,14 @@ fn default_timeout(model: &Model) -> u64 {
     20_000
 }
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
     let fallback = default_timeout(model);
-    let mut names: Vec<&String> = model.primitives.keys().filter(|n| matches!(model.kind_of(n), Some(SymbolKind::Primitive | SymbolKind::Template))).collect();
-    names.sort();
-    for name in names {
+    for info in scope.primitives(model) {
+        let name = &info.name;
+        if !matches!(model.kind_of(name), Some(SymbolKind::Primitive | SymbolKind::Template)) {
+            continue;
+        }
         let Some(known) = model.agent_of(name) else { continue };
-        let Some(info) = model.primitives.get(name) else { continue };
         let schema = &known.schema;
         // Only the primitive's own ops: those inherited from a template are checked there.
         let Some(item_span) = model.item_of(name).map(|(_, item)| item.span) else { continue };

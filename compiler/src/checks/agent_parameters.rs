@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::agents::{AgentSchema, ContentType};
 use crate::cib::Target;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Severity};
@@ -165,16 +166,15 @@ fn check_primitive(model: &Model, name: &str, schema: &AgentSchema, stonith: boo
     }
 }
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    let mut names: Vec<&String> = model.primitives.keys().collect();
-    names.sort();
-    for name in names {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for info in scope.primitives(model) {
+        let name = &info.name;
         // Templates are checked through the primitives that use them.
         if model.kind_of(name) != Some(SymbolKind::Primitive) {
             continue;
         }
         let Some(known) = model.agent_of(name) else { continue };
-        let stonith = model.primitives.get(name).and_then(|p| p.agent.as_ref()).is_some_and(crate::model::Agent::is_stonith);
+        let stonith = info.agent.as_ref().is_some_and(crate::model::Agent::is_stonith);
         check_primitive(model, name, &known.schema, stonith, out);
     }
 }

@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -22,8 +23,8 @@ promotable web-clone: web     # error: apache has no promote/demote
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (file, item) in &model.items {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (file, item) in scope.items(model) {
         let ItemKind::Clone { kind: CloneKind::Promotable, child, .. } = &item.kind else { continue };
         for primitive in model.primitives_in(&child.text) {
             let Some(agent) = model.primitives.get(&primitive).and_then(|p| p.agent.as_ref()) else { continue };

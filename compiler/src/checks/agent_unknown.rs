@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -28,8 +29,8 @@ agent ocf:acme:Widget { param config: string required; action start timeout=30s;
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (file, item) in &model.items {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (file, item) in scope.items(model) {
         let agent = match &item.kind {
             ItemKind::Primitive { source: PrimitiveSource::Agent(a), .. } | ItemKind::Template { agent: a, .. } => a,
             _ => continue,

@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -24,8 +25,8 @@ op monitor interval=11s role=Unpromoted    # fixed
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for p in model.primitives.values() {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for p in scope.primitives(model) {
         // Only the primitive's own ops: inherited template ops are replaced, not duplicated.
         for (i, op) in p.ops.iter().enumerate() {
             let Some(ms) = op.interval_ms else { continue };

@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{codes, did_you_mean, Code, Diagnostic, FileId, Severity};
 use crate::model::{Model, SymbolKind};
@@ -204,8 +205,8 @@ impl Ctx<'_> {
     }
 }
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (file, item) in &model.items {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (file, item) in scope.items(model) {
         let ctx = Ctx { model, file: *file };
         for condition in super::failure_policy::rule_conditions(item) {
             ctx.expr(condition, out);

@@ -2,6 +2,7 @@
 //! resource's migration-threshold lets it have on one node.
 
 use super::failure_policy::{counts_toward_threshold, effective_on_fail, fail_count_conditions, inherited_meta, needed_count, ops_of};
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Model, SymbolKind};
@@ -30,8 +31,8 @@ Lower the rule's threshold to at most the migration-threshold, or raise the migr
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (file, expr) in fail_count_conditions(model) {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (file, expr) in fail_count_conditions(model, scope) {
         let Expr::FailCount { primitive, op: Some(op), interval, cmp, value, span } = expr else { continue };
         if model.kind_of(&primitive.text) != Some(SymbolKind::Primitive) || matches!(op.text.as_str(), "start" | "stop") {
             continue;

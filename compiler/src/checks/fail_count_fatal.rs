@@ -2,6 +2,7 @@
 //! straight to INFINITY.
 
 use super::failure_policy::{fail_count_conditions, needed_count, start_failure_is_fatal};
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Model, SymbolKind};
@@ -31,9 +32,9 @@ Write `>= 1`; or, to count start failures one by one, set
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
     let fatal_start = start_failure_is_fatal(model);
-    for (file, expr) in fail_count_conditions(model) {
+    for (file, expr) in fail_count_conditions(model, scope) {
         let Expr::FailCount { primitive, op: Some(op), cmp, value, span, .. } = expr else { continue };
         if model.kind_of(&primitive.text) != Some(SymbolKind::Primitive) {
             continue;

@@ -3,6 +3,7 @@
 //! effective `on-fail` of an operation, whether start failures are fatal, and which of a
 //! primitive's actions add one to its fail count.
 
+use super::scope::Scope;
 use crate::diagnostics::FileId;
 use crate::model::{Model, OpInfo};
 use crate::syntax::ast::{Assign, DefaultsKind, ItemKind, SetKind};
@@ -51,9 +52,9 @@ pub fn inherited_meta<'m>(model: &'m Model, primitive: &str, key: &str) -> Optio
 }
 
 /// Declarations (primitives, templates, groups, clones, bundles) that write meta attribute `key`.
-pub fn declarations_with_meta<'m>(model: &'m Model, key: &str) -> Vec<(String, FileId, &'m Assign)> {
+pub fn declarations_with_meta<'m>(model: &'m Model, scope: &Scope, key: &str) -> Vec<(String, FileId, &'m Assign)> {
     let mut out = Vec::new();
-    for (_, item) in &model.items {
+    for (_, item) in scope.items(model) {
         let Some(name) = item.name() else { continue };
         if !matches!(
             item.kind,
@@ -171,7 +172,7 @@ pub fn counted_actions<'m>(model: &'m Model, primitive: &str) -> Vec<(String, Op
 }
 
 /// Every `fail-count(...)` condition of the project's rules, with its file.
-pub fn fail_count_conditions(model: &Model) -> Vec<(FileId, &crate::syntax::ast::Expr)> {
+pub fn fail_count_conditions<'m>(model: &'m Model, scope: &'m Scope) -> Vec<(FileId, &'m crate::syntax::ast::Expr)> {
     use crate::syntax::ast::Expr;
     fn walk<'m>(file: FileId, expr: &'m Expr, out: &mut Vec<(FileId, &'m Expr)>, depth: usize) {
         match expr {
@@ -181,7 +182,7 @@ pub fn fail_count_conditions(model: &Model) -> Vec<(FileId, &crate::syntax::ast:
         }
     }
     let mut out = Vec::new();
-    for (file, item) in &model.items {
+    for (file, item) in scope.items(model) {
         rule_conditions(item).into_iter().for_each(|condition| walk(*file, condition, &mut out, 0));
     }
     out

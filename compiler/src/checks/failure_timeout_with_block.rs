@@ -2,6 +2,7 @@
 //! expire, because Pacemaker drops the timeout for them.
 
 use super::failure_policy::{declarations_with_meta, primitives_under};
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -33,8 +34,8 @@ Decide which one you mean: remove `failure-timeout` (the block waits for a clean
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (owner, file, entry) in declarations_with_meta(model, "failure-timeout") {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (owner, file, entry) in declarations_with_meta(model, scope, "failure-timeout") {
         let Ok(timeout) = values::parse_duration(&entry.value.text) else { continue };
         if timeout.ms == 0 {
             continue;

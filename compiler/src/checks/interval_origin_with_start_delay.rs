@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -20,8 +21,8 @@ op monitor interval=24h interval-origin=02:00                   # fixed
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for p in model.primitives.values() {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for p in scope.primitives(model) {
         for op in &p.ops {
             if let (Some(delay), Some(origin)) = (op.start_delay, op.interval_origin) {
                 out.push(

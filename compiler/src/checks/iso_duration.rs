@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use hapolicy_stdlib::{self as stdlib, ValueType};
 
 use crate::cib::Target;
@@ -68,8 +69,8 @@ fn check_entries(entries: &[Assign], table: &'static [stdlib::OptionSpec], file:
     }
 }
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (file, item) in &model.items {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (file, item) in scope.items(model) {
         match &item.kind {
             ItemKind::Cluster { entries, .. } => check_entries(entries, stdlib::CLUSTER_OPTIONS, *file, out),
             ItemKind::Defaults { entries, .. } => {

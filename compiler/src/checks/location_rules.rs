@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -40,8 +41,8 @@ location l: web { rule 100: rack == r1; rule -inf: defined(maintenance) }   # er
 "#,
 };
 
-pub fn check(model: &Model, target: Target, out: &mut Vec<Diagnostic>) {
-    for (file, item) in &model.items {
+pub fn check(model: &Model, target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (file, item) in scope.items(model) {
         let ItemKind::Location { rules, name, .. } = &item.kind else { continue };
         for rule in rules {
             if rule.score.is_none() && !rule.props.iter().any(|p| p.key.text == "score-attribute") {

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 
+use super::scope::Scope;
 use crate::analysis::migration::{self, RiskKind};
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
@@ -64,10 +65,10 @@ fn span_of_allow_migrate(model: &Model, primitive: &str) -> Option<(crate::diagn
 
 /// Reports from the migration analysis (`analysis::migration`, the one implementation of the
 /// checklist), on the configuration alone.
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
     // Only a resource that asks to migrate can be reported: both the checklist and the
     // restart advice require allow-migrate on it (and on every primitive the advice names).
-    let analysis = migration::analyze_migrating(model);
+    let analysis = migration::analyze_migrating_in(model, |name| scope.includes_name(model, name));
     // The checklist, per primitive that asks to migrate.
     for resource in &analysis.resources {
         if !resource.allow_migrate {

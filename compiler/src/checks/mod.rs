@@ -4,6 +4,7 @@
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Model;
+use scope::Scope;
 
 mod agent_actions;
 mod agent_parameters;
@@ -17,6 +18,7 @@ mod fail_count_fatal;
 pub(crate) mod failure_policy;
 mod failure_timeout_with_block;
 mod fencing_required;
+pub mod incremental;
 mod interval_origin_with_start_delay;
 mod iso_duration;
 mod location_rules;
@@ -28,14 +30,19 @@ mod references_clone_child;
 mod removed_in_pacemaker3;
 mod role_without_promotable;
 mod rsc_expression_provider;
+pub mod scope;
 mod self_order;
 mod set_score_tie;
 mod stop_failure_ignored;
 pub mod test_references;
 mod threshold_never_applies;
 
-/// Every check but `migration`, which `run` adds (on a thread of its own for large models).
-const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
+/// A check that looks only at the items in scope.
+type ScopedCheck = fn(&Model, Target, &Scope, &mut Vec<Diagnostic>);
+
+/// The checks that look only at the items in scope (`scope`), but `migration`, which `run` adds
+/// (on a thread of its own for large models).
+const SCOPED: &[ScopedCheck] = &[
     duplicate_operation::check,
     recurring_action::check,
     on_fail::check,
@@ -44,14 +51,12 @@ const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     references_clone_child::check,
     self_order::check,
     fail_count::check,
-    fencing_required::check,
     location_rules::check,
     role_without_promotable::check,
     set_score_tie::check,
     removed_in_pacemaker3::check,
     agent_unknown::check,
     agent_parameters::check,
-    agent_unique::check,
     agent_actions::check,
     agent_promotable::check,
     node_condition_context::check,
@@ -60,9 +65,12 @@ const CHECKS: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[
     failure_timeout_with_block::check,
     fail_count_above_threshold::check,
     fail_count_fatal::check,
-    rsc_expression_provider::check,
     stop_failure_ignored::check,
 ];
+
+/// The checks whose findings about one item depend on items unrelated to it by name (the first
+/// primitive of the project, every primitive of an agent): always run over the whole model.
+const WHOLE: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[fencing_required::check, agent_unique::check, rsc_expression_provider::check];
 
 /// The codes the checks report.
 pub static CODES: &[&Code] = &[
@@ -110,30 +118,44 @@ pub static CODES: &[&Code] = &[
     &test_references::CODE_ROLE,
 ];
 
-/// Runs every check over the model. The migration analysis costs about as much as all the other
-/// checks together: on a large model it runs on a second thread (diagnostics are sorted later,
-/// so the order they are found in does not matter).
+/// Runs every check over the whole model.
 pub fn run(model: &Model, target: Target) -> Vec<Diagnostic> {
+    let mut out = run_scoped(model, target, &Scope::everything());
+    out.extend(run_whole(model, target));
+    out
+}
+
+/// Runs the checks that take a scope. The migration analysis costs about as much as all the
+/// other checks together: over a large model it runs on a second thread (diagnostics are sorted
+/// later, so the order they are found in does not matter).
+pub(crate) fn run_scoped(model: &Model, target: Target, scope: &Scope) -> Vec<Diagnostic> {
     const THREAD_FROM: usize = 500;
-    let others = |out: &mut Vec<Diagnostic>| CHECKS.iter().for_each(|check| check(model, target, out));
+    let others = |out: &mut Vec<Diagnostic>| SCOPED.iter().for_each(|check| check(model, target, scope, out));
     let mut out = Vec::new();
-    if model.primitives.len() < THREAD_FROM {
+    if !scope.is_everything() || model.primitives.len() < THREAD_FROM {
         others(&mut out);
-        migration::check(model, target, &mut out);
+        migration::check(model, target, scope, &mut out);
         return out;
     }
-    std::thread::scope(|scope| {
-        let migration = scope.spawn(|| {
+    std::thread::scope(|threads| {
+        let migration = threads.spawn(|| {
             let mut found = Vec::new();
-            migration::check(model, target, &mut found);
+            migration::check(model, target, scope, &mut found);
             found
         });
         others(&mut out);
         match migration.join() {
             Ok(found) => out.extend(found),
             // It cannot panic in practice; if it did, run it here so the panic surfaces as usual.
-            Err(_) => migration::check(model, target, &mut out),
+            Err(_) => migration::check(model, target, scope, &mut out),
         }
     });
+    out
+}
+
+/// Runs the checks that always look at the whole model.
+pub(crate) fn run_whole(model: &Model, target: Target) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    WHOLE.iter().for_each(|check| check(model, target, &mut out));
     out
 }

@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, FileId, Severity};
 use crate::model::Model;
@@ -60,8 +61,8 @@ fn sets(file: FileId, sets: &[AttrSet], all_kinds: bool, context: &str, out: &mu
     }
 }
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (file, item) in &model.items {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (file, item) in scope.items(model) {
         match &item.kind {
             ItemKind::Cluster { when, .. } => report(*file, when, "cluster options", out),
             ItemKind::Defaults { when, .. } => report(*file, when, "defaults", out),

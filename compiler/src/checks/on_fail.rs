@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -59,11 +60,11 @@ Enable fencing (and configure a fencing device), or choose `block` or `restart`.
 };
 
 /// Other settings that need fencing: a ticket's loss-policy and no-quorum-policy=suicide.
-fn fencing_settings(model: &Model, out: &mut Vec<Diagnostic>) {
+fn fencing_settings(model: &Model, scope: &Scope, out: &mut Vec<Diagnostic>) {
     if model.stonith_enabled {
         return;
     }
-    for (file, item) in &model.items {
+    for (file, item) in scope.items(model) {
         let found = match &item.kind {
             crate::syntax::ast::ItemKind::Ticket { props, .. } => {
                 props.iter().find(|p| p.key.text == "loss-policy" && p.value.text == "fence").map(|p| (p, "loss-policy=fence", "stop"))
@@ -86,9 +87,9 @@ fn fencing_settings(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    fencing_settings(model, out);
-    for p in model.primitives.values() {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    fencing_settings(model, scope, out);
+    for p in scope.primitives(model) {
         for op in &p.ops {
             let Some((value, span)) = &op.on_fail else { continue };
             let name = op.name.text.as_str();

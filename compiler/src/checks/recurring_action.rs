@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -23,8 +24,8 @@ op start timeout=60s                  # fixed: the interval defaults to 0
 
 const ONE_SHOT: &[&str] = &["start", "stop", "promote", "demote", "reload-agent", "migrate_to", "migrate_from"];
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for p in model.primitives.values() {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for p in scope.primitives(model) {
         for op in &p.ops {
             if ONE_SHOT.contains(&op.name.text.as_str()) && op.interval_ms.is_some_and(|ms| ms > 0) {
                 out.push(

@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -42,8 +43,8 @@ fn check_name(model: &Model, file: crate::diagnostics::FileId, name: &Spanned, o
     }
 }
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (file, item) in &model.items {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (file, item) in scope.items(model) {
         let mut names: Vec<&Spanned> = Vec::new();
         let sets = match &item.kind {
             ItemKind::Location { target, sets, .. } => {

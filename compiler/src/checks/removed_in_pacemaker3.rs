@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -23,14 +24,14 @@ primitive web: systemd:httpd           # a supported class
 "#,
 };
 
-pub fn check(model: &Model, target: Target, out: &mut Vec<Diagnostic>) {
+pub fn check(model: &Model, target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
     if target != Target::Pacemaker3 {
         return;
     }
     let mut report = |file, span, what: String, help: &str| {
         out.push(Diagnostic::new(&CODE, span, format!("{what} was removed in Pacemaker 3")).in_file(file).with_help(help.to_string()));
     };
-    for (file, item) in &model.items {
+    for (file, item) in scope.items(model) {
         match &item.kind {
             ItemKind::Primitive { source: PrimitiveSource::Agent(agent), .. } | ItemKind::Template { agent, .. } => {
                 if let Some(class) = ["nagios:", "upstart:"].iter().find(|c| agent.text.starts_with(**c)) {

@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::{Model, SymbolKind};
@@ -85,8 +86,8 @@ fn target_role(model: &Model, file: crate::diagnostics::FileId, name: &str, body
     }
 }
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for p in model.primitives.values() {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for p in scope.primitives(model) {
         if model.kind_of(&p.name) != Some(SymbolKind::Primitive) {
             continue;
         }
@@ -124,7 +125,7 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (file, item) in &model.items {
+    for (file, item) in scope.items(model) {
         match &item.kind {
             ItemKind::Primitive { name, body, .. } => target_role(model, *file, &name.text, body, false, out),
             ItemKind::Group { name, body, .. } | ItemKind::Clone { name, body, .. } | ItemKind::Bundle { name, body, .. } => {

@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -21,8 +22,8 @@ order o: db then app                 # what was probably meant
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (file, item) in &model.items {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (file, item) in scope.items(model) {
         // In resource sets, a resource listed twice is ordered against itself.
         if let ItemKind::Order { sets, .. } = &item.kind {
             let mut seen: Vec<&crate::syntax::ast::Spanned> = Vec::new();

@@ -1,3 +1,4 @@
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -47,9 +48,9 @@ fn check_sets<'a>(file: crate::diagnostics::FileId, sets: impl Iterator<Item = &
 }
 
 /// Top-level sets of one kind (cluster options, op defaults, resource defaults) are siblings too.
-fn top_level(model: &Model, out: &mut Vec<Diagnostic>) {
+fn top_level(model: &Model, scope: &Scope, out: &mut Vec<Diagnostic>) {
     let mut seen: Vec<(&str, i64)> = Vec::new();
-    for (file, item) in &model.items {
+    for (file, item) in scope.items(model) {
         let (kind, props) = match &item.kind {
             ItemKind::Cluster { props, .. } => ("cluster", props),
             ItemKind::Defaults { kind: crate::syntax::ast::DefaultsKind::Op, props, .. } => ("op-defaults", props),
@@ -73,9 +74,9 @@ fn top_level(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    top_level(model, out);
-    for (file, item) in &model.items {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    top_level(model, scope, out);
+    for (file, item) in scope.items(model) {
         match &item.kind {
             ItemKind::Primitive { body, .. }
             | ItemKind::Template { body, .. }

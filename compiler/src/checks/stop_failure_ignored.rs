@@ -1,6 +1,7 @@
 //! HP2306: `on-fail=ignore` on a stop, which lets Pacemaker start the resource elsewhere while
 //! the failed stop may have left it running.
 
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -32,8 +33,8 @@ Remove it and let the default (fence, or block without fencing) apply, or use
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for p in model.primitives.values() {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for p in scope.primitives(model) {
         for op in p.ops.iter().filter(|o| o.name.text == "stop") {
             let Some((value, span)) = &op.on_fail else { continue };
             if value == "ignore" {
@@ -50,7 +51,7 @@ pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
         }
     }
     // op-defaults apply to every stop without its own on-fail.
-    for (file, item) in &model.items {
+    for (file, item) in scope.items(model) {
         let ItemKind::Defaults { kind: DefaultsKind::Op, entries, .. } = &item.kind else { continue };
         for entry in entries.iter().filter(|e| e.key.text == "on-fail" && e.value.text == "ignore") {
             let stops_without_own = model.primitives.values().filter(|p| !p.ops.iter().any(|o| o.name.text == "stop" && o.on_fail.is_some())).count();

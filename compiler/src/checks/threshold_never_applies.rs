@@ -2,6 +2,7 @@
 //! resource leaves it in place to fail again.
 
 use super::failure_policy::{counted_actions, counts_toward_threshold, declarations_with_meta, primitives_under, start_failure_is_fatal};
+use super::scope::Scope;
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::model::Model;
@@ -41,8 +42,8 @@ To let failed starts count towards it, set `cluster { start-failure-is-fatal = f
 "#,
 };
 
-pub fn check(model: &Model, _target: Target, out: &mut Vec<Diagnostic>) {
-    for (owner, file, entry) in declarations_with_meta(model, "migration-threshold") {
+pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
+    for (owner, file, entry) in declarations_with_meta(model, scope, "migration-threshold") {
         // 0 disables the threshold; INFINITY is the default; invalid values are reported elsewhere.
         let Ok(threshold) = values::parse_score(&entry.value.text) else { continue };
         if threshold <= 0 || threshold >= values::INFINITY {

@@ -4,13 +4,13 @@
 
 mod completion;
 mod hover;
-mod names;
+use crate::syntax::names;
 mod outline;
 mod tokens;
 
+pub use crate::syntax::names::{visit_names, NameRole};
 pub use completion::{completions, Completion, CompletionKind};
 pub use hover::hover;
-pub use names::{visit_names, NameRole};
 pub use outline::{document_symbols, folding_ranges, inlay_hints, workspace_symbols, InlayHint, OutlineKind, OutlineSymbol};
 pub use tokens::{semantic_tokens, TokenKind};
 

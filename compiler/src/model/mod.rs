@@ -16,7 +16,7 @@ use crate::span::Span;
 use crate::syntax::ast::{self, Item, ItemKind, Spanned};
 use crate::values;
 
-pub use props::{op_property, OpProperty, ON_FAIL_VALUES, ROLE_VALUES};
+pub use props::{item_facts, op_property, ItemFacts, OpProperty, ON_FAIL_VALUES, ROLE_VALUES};
 pub(crate) use resolve::CONSTRAINABLE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -169,7 +169,8 @@ pub struct Model {
     pub nodes: crate::fast_hash::FastMap<String, (FileId, Span)>,
     /// Primitive or group name → the group, clone or bundle that contains it.
     pub parent: crate::fast_hash::FastMap<String, String>,
-    pub primitives: crate::fast_hash::FastMap<String, PrimitiveInfo>,
+    /// Shared with the per-item facts they came from (`ItemFacts`) when not derived from a template.
+    pub primitives: crate::fast_hash::FastMap<String, std::sync::Arc<PrimitiveInfo>>,
     /// `stonith-enabled` as the cluster will see it (default true).
     pub stonith_enabled: bool,
     pub stonith_enabled_at: Option<(FileId, Span)>,
@@ -356,12 +357,14 @@ pub fn meta_value<'a>(body: &'a ast::Body, key: &str) -> Option<&'a str> {
 }
 
 /// Builds the model of a project from its parsed files, the agent metadata the shell supplied
-/// (name, origin, schema; earlier entries win) and the stdlib's agent declarations.
+/// (name, origin, schema; earlier entries win) and the stdlib's agent declarations. `facts_of`
+/// gives what `item_facts` gives for an item: the language server's database keeps it per item.
 pub fn build(
     files: &[(FileId, &[std::sync::Arc<Item>])],
     metadata: &[(String, String, crate::agents::AgentSchema)],
     stdlib: &[std::sync::Arc<Item>],
     library_names: &[&str],
+    facts_of: &mut dyn FnMut(FileId, &std::sync::Arc<Item>) -> std::sync::Arc<ItemFacts>,
 ) -> Model {
     let mut model = Model::default();
     model.stonith_enabled = true;
@@ -379,6 +382,6 @@ pub fn build(
     model.agent_names.dedup();
     resolve::declare(&mut model);
     resolve::resolve(&mut model);
-    props::check_items(&mut model);
+    props::check_items(&mut model, facts_of);
     model
 }

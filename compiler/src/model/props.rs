@@ -4,10 +4,12 @@
 
 use hapolicy_stdlib::{self as stdlib, OptionSpec, Scope, ValueType};
 
+use std::sync::Arc;
+
 use super::{Agent, Model, OpInfo, PrimitiveInfo};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, FileId};
 use crate::span::Span;
-use crate::syntax::ast::{Assign, AttrSet, Body, BundlePart, Expr, ItemKind, PrimitiveSource, ResourceSet, SetKind};
+use crate::syntax::ast::{Assign, AttrSet, Body, BundlePart, Expr, Item, ItemKind, PrimitiveSource, ResourceSet, SetKind};
 use crate::values;
 
 pub const ON_FAIL_VALUES: &[&str] = &["ignore", "block", "demote", "stop", "restart", "standby", "fence", "restart-container"];
@@ -504,7 +506,7 @@ fn is_range(text: &str) -> bool {
 }
 
 /// Checks every item's properties and values, and fills in primitives and cluster settings.
-pub(super) fn check_items(model: &mut Model) {
+pub(super) fn check_items(model: &mut Model, facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>) {
     let mut out = Vec::new();
     // Fencing settings first: other checks depend on them.
     for (file, item) in &model.items {
@@ -524,9 +526,65 @@ pub(super) fn check_items(model: &mut Model) {
             }
         }
     }
-    let mut primitives = Vec::new();
+    let mut primitives: Vec<Arc<PrimitiveInfo>> = Vec::new();
     for (file, item) in &model.items {
-        let mut c = Checker { file: *file, out: &mut out };
+        let facts = facts_of(*file, item);
+        out.extend(facts.diagnostics.iter().cloned());
+        primitives.extend(facts.primitive.iter().cloned());
+        // The one finding that reads another item: whether a fencing level's devices fence.
+        if let ItemKind::FencingLevel { devices, .. } = &item.kind {
+            let mut c = Checker { file: *file, out: &mut out };
+            for device in devices {
+                let agent = model.item_of(&device.text).and_then(|(_, i)| match &i.kind {
+                    ItemKind::Primitive { source: PrimitiveSource::Agent(a), .. } => Some(a.text.as_str()),
+                    _ => None,
+                });
+                if let Some(agent) = agent.filter(|a| !a.starts_with("stonith:")) {
+                    c.error(
+                        &codes::WRONG_KIND,
+                        device.span,
+                        format!("`{}` ({agent}) is not a fencing device", device.text),
+                        Some("fencing levels list stonith primitives, such as `primitive ipmi-n1: stonith:fence_ipmilan`".to_string()),
+                    );
+                }
+            }
+        }
+    }
+    // Primitives derived from a template inherit its agent and operations.
+    let templates: std::collections::HashMap<String, Arc<PrimitiveInfo>> =
+        primitives.iter().filter(|p| model.kind_of(&p.name) == Some(super::SymbolKind::Template)).map(|p| (p.name.clone(), Arc::clone(p))).collect();
+    for p in primitives {
+        let p = match p.template.as_ref().and_then(|t| templates.get(t)) {
+            Some(t) => {
+                let mut p = p.as_ref().clone();
+                p.agent = t.agent.clone();
+                // The primitive's ops replace the template's of the same name and role class.
+                let own: Vec<(String, bool)> = p.ops.iter().map(|o| (o.name.text.clone(), o.role.as_deref() == Some("Promoted"))).collect();
+                let inherited: Vec<OpInfo> =
+                    t.ops.iter().filter(|o| !own.contains(&(o.name.text.clone(), o.role.as_deref() == Some("Promoted")))).cloned().collect();
+                p.ops.extend(inherited);
+                Arc::new(p)
+            }
+            None => p,
+        };
+        model.primitives.entry(p.name.clone()).or_insert(p);
+    }
+    model.diagnostics.extend(out);
+}
+
+/// What checking one item's properties and values finds, and the item's typed primitive or
+/// template: a function of the item alone, so the language server's database keeps it per item.
+pub struct ItemFacts {
+    pub diagnostics: Vec<Diagnostic>,
+    pub primitive: Option<Arc<PrimitiveInfo>>,
+}
+
+/// Checks one item's properties and values.
+pub fn item_facts(file: FileId, item: &Item) -> ItemFacts {
+    let mut out = Vec::new();
+    let mut primitive = None;
+    {
+        let mut c = Checker { file, out: &mut out };
         match &item.kind {
             ItemKind::Cluster { props, when, entries, .. } => {
                 c.props("cluster property set", props, SET_PROPS);
@@ -579,7 +637,7 @@ pub(super) fn check_items(model: &mut Model) {
                     ItemKind::Primitive { source: PrimitiveSource::Template(t), .. } => Some(t.text.clone()),
                     _ => None,
                 };
-                primitives.push(PrimitiveInfo { name: name.text.clone(), file: *file, span: name.span, agent, template, ops });
+                primitive = Some(Arc::new(PrimitiveInfo { name: name.text.clone(), file, span: name.span, agent, template, ops }));
             }
             ItemKind::Group { props, body, members, name } => {
                 c.props("group", props, RESOURCE_PROPS);
@@ -683,20 +741,6 @@ pub(super) fn check_items(model: &mut Model) {
                 if devices.is_empty() {
                     c.error(&codes::UNKNOWN_PROPERTY, item.span, "a fencing level needs at least one device".to_string(), None);
                 }
-                for device in devices {
-                    let agent = model.item_of(&device.text).and_then(|(_, i)| match &i.kind {
-                        ItemKind::Primitive { source: PrimitiveSource::Agent(a), .. } => Some(a.text.as_str()),
-                        _ => None,
-                    });
-                    if let Some(agent) = agent.filter(|a| !a.starts_with("stonith:")) {
-                        c.error(
-                            &codes::WRONG_KIND,
-                            device.span,
-                            format!("`{}` ({agent}) is not a fencing device", device.text),
-                            Some("fencing levels list stonith primitives, such as `primitive ipmi-n1: stonith:fence_ipmilan`".to_string()),
-                        );
-                    }
-                }
             }
             ItemKind::Alert { props, body, recipients, .. } => {
                 c.props("alert", props, ALERT_PROPS);
@@ -766,19 +810,5 @@ pub(super) fn check_items(model: &mut Model) {
             }
         }
     }
-    // Primitives derived from a template inherit its agent and operations.
-    let templates: std::collections::HashMap<String, PrimitiveInfo> =
-        primitives.iter().filter(|p| model.kind_of(&p.name) == Some(super::SymbolKind::Template)).map(|p| (p.name.clone(), p.clone())).collect();
-    for mut p in primitives {
-        if let Some(t) = p.template.as_ref().and_then(|t| templates.get(t)) {
-            p.agent = t.agent.clone();
-            // The primitive's ops replace the template's of the same name and role class.
-            let own: Vec<(String, bool)> = p.ops.iter().map(|o| (o.name.text.clone(), o.role.as_deref() == Some("Promoted"))).collect();
-            let inherited: Vec<OpInfo> =
-                t.ops.iter().filter(|o| !own.contains(&(o.name.text.clone(), o.role.as_deref() == Some("Promoted")))).cloned().collect();
-            p.ops.extend(inherited);
-        }
-        model.primitives.entry(p.name.clone()).or_insert(p);
-    }
-    model.diagnostics.extend(out);
+    ItemFacts { diagnostics: out, primitive }
 }

@@ -8,6 +8,7 @@ pub mod ast;
 mod chunk;
 mod errors;
 mod lower;
+pub mod names;
 mod shift;
 mod strings;
 

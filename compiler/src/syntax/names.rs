@@ -1,5 +1,5 @@
 //! Every name an item declares or refers to, with its role: the one walk that navigation,
-//! renaming, references and semantic highlighting share.
+//! renaming, references, semantic highlighting and rechecking after an edit share.
 
 use crate::syntax::ast::{AttrSet, Body, Expr, FencingTarget, Item, ItemKind, LocationTarget, PrimitiveSource, ResourceSet, Spanned};
 

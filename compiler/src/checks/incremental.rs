@@ -1,0 +1,228 @@
+//! Checking again after an edit. The language server's database keeps what the scoped checks
+//! found last time, per item, and after an edit checks only the items whose findings it may have
+//! changed: the items that changed, the items related to them by name, and the cluster-wide
+//! option items. What the others had is kept. A build of the same text finds the same; a test
+//! (`tests/tests/editing.rs`) and the edits fuzz target compare the two after random edits.
+//!
+//! Items are told apart by address: parsing reuses an unchanged item (`db::parse_file`), so an
+//! item with a new address is one the edit changed or moved.
+//!
+//! The related items: the edit's names are those the changed items (before and after) declare
+//! or mention, with the groups, clones and bundles above them and the primitives inside them.
+//! Every item that declares or mentions one of those names is checked, and so is every item
+//! declaring a name those items mention (with the primitives inside), since a check about a
+//! constraint reads what it constrains and a check about a resource reads its constraints.
+//!
+//! Everything is checked again when that would be as quick, or when the edit changes what every
+//! item may depend on: the target, the known agents, the fencing settings, a cluster option,
+//! a default, a template, a node, an agent declaration or raw XML, or the names declared.
+
+use std::sync::Arc;
+
+use super::scope::Scope;
+use crate::cib::Target;
+use crate::diagnostics::{Diagnostic, FileId};
+use crate::fast_hash::{FastMap, FastSet};
+use crate::model::agents::KnownAgent;
+use crate::model::Model;
+use crate::span::Span;
+use crate::syntax::ast::{Item, ItemKind};
+use crate::syntax::names::{visit_names, NameRole};
+
+/// More changed items than this, and checking everything is about as quick.
+const MOST_CHANGED: usize = 64;
+
+/// What the scoped checks found in the last run, and what the next run needs to check only what
+/// an edit changed.
+pub struct LastChecks {
+    /// The items checked, held so that their addresses stay theirs.
+    items: Vec<Arc<Item>>,
+    /// Name → addresses of the items that declare or mention it.
+    mentions: FastMap<String, Vec<usize>>,
+    /// What the scoped checks found, each with the address of the item it is about.
+    found: Vec<(usize, Diagnostic)>,
+    context: Context,
+}
+
+/// What every item's findings may depend on.
+#[derive(PartialEq)]
+struct Context {
+    target: Target,
+    stonith_enabled: bool,
+    stonith_enabled_at: Option<(FileId, Span)>,
+    has_fencing_device: bool,
+    agents: std::collections::HashMap<String, KnownAgent>,
+}
+
+impl Context {
+    fn same_as(&self, model: &Model, target: Target) -> bool {
+        self.target == target
+            && self.stonith_enabled == model.stonith_enabled
+            && self.stonith_enabled_at == model.stonith_enabled_at
+            && self.has_fencing_device == model.has_fencing_device
+            && self.agents == model.agents
+    }
+
+    fn of(model: &Model, target: Target) -> Context {
+        Context {
+            target,
+            stonith_enabled: model.stonith_enabled,
+            stonith_enabled_at: model.stonith_enabled_at,
+            has_fencing_device: model.has_fencing_device,
+            agents: model.agents.clone(),
+        }
+    }
+}
+
+fn address(item: &Arc<Item>) -> usize {
+    Arc::as_ptr(item) as usize
+}
+
+/// Runs the scoped checks over what changed since `last` (everything, without it), and returns
+/// all they find, with what the next run needs.
+pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>) -> (Vec<Diagnostic>, LastChecks) {
+    let items: Vec<Arc<Item>> = model.items.iter().map(|(_, item)| Arc::clone(item)).collect();
+    // Findings are owned by the item they point into, found by position: items must be in order.
+    let ordered = model.items.windows(2).all(|w| matches!(w, [(fa, a), (fb, b)] if (fa, a.span.start) <= (fb, b.span.start)));
+    let last = last.filter(|last| ordered && last.context.same_as(model, target));
+    let Some(mut last) = last else { return check_everything(model, target, items) };
+    let index: FastMap<usize, usize> = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
+    let before: FastSet<usize> = last.items.iter().map(address).collect();
+    let added: Vec<usize> = items.iter().enumerate().filter(|(_, item)| !before.contains(&address(item))).map(|(i, _)| i).collect();
+    let removed: Vec<Arc<Item>> = last.items.iter().filter(|item| !index.contains_key(&address(item))).cloned().collect();
+    let added_items = added.iter().filter_map(|&i| items.get(i));
+    if added.len() + removed.len() > MOST_CHANGED
+        || added_items.clone().chain(removed.iter()).any(|item| affects_everything(item))
+        || declared(added_items.clone()) != declared(removed.iter())
+    {
+        return check_everything(model, target, items);
+    }
+    for item in &removed {
+        forget(&mut last.mentions, item);
+    }
+    for item in added_items.clone() {
+        remember(&mut last.mentions, item);
+    }
+    let scope = scope_of_edit(model, &last.mentions, &index, &added, added_items.chain(removed.iter()));
+    let mut found: Vec<(usize, Diagnostic)> = last.found.into_iter().filter(|(owner, _)| index.get(owner).is_some_and(|&i| !scope.includes(i))).collect();
+    for d in super::run_scoped(model, target, &scope) {
+        let owner = owner_of(model, &d);
+        if scope.includes(owner) {
+            found.push((items.get(owner).map_or(0, address), d));
+        }
+    }
+    let diagnostics = found.iter().map(|(_, d)| d.clone()).collect();
+    (diagnostics, LastChecks { items, mentions: last.mentions, found, context: last.context })
+}
+
+fn check_everything(model: &Model, target: Target, items: Vec<Arc<Item>>) -> (Vec<Diagnostic>, LastChecks) {
+    let diagnostics = super::run_scoped(model, target, &Scope::everything());
+    let found = diagnostics.iter().map(|d| (items.get(owner_of(model, d)).map_or(0, address), d.clone())).collect();
+    let mut mentions = FastMap::default();
+    for item in &items {
+        remember(&mut mentions, item);
+    }
+    (diagnostics, LastChecks { items, mentions, found, context: Context::of(model, target) })
+}
+
+/// Items whose change may change what is found about any item.
+fn affects_everything(item: &Item) -> bool {
+    matches!(
+        item.kind,
+        ItemKind::Cluster { .. }
+            | ItemKind::Defaults { .. }
+            | ItemKind::Template { .. }
+            | ItemKind::Node { .. }
+            | ItemKind::Agent { .. }
+            | ItemKind::Xml { .. }
+    )
+}
+
+/// The names some items declare, sorted.
+fn declared<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<&'a str> {
+    let mut names = Vec::new();
+    for item in items {
+        visit_names(item, &mut |name, role| {
+            if matches!(role, NameRole::Declaration | NameRole::NodeDeclaration) {
+                names.push(name.text.as_str());
+            }
+        });
+    }
+    names.sort_unstable();
+    names
+}
+
+fn remember(mentions: &mut FastMap<String, Vec<usize>>, item: &Arc<Item>) {
+    visit_names(item, &mut |name, _| {
+        let at = mentions.entry(name.text.clone()).or_default();
+        if at.last() != Some(&address(item)) {
+            at.push(address(item));
+        }
+    });
+}
+
+fn forget(mentions: &mut FastMap<String, Vec<usize>>, item: &Arc<Item>) {
+    visit_names(item, &mut |name, _| {
+        if let Some(at) = mentions.get_mut(&name.text) {
+            at.retain(|&a| a != address(item));
+            if at.is_empty() {
+                mentions.remove(&name.text);
+            }
+        }
+    });
+}
+
+/// The items to check after an edit that changed `changed` (their new and old versions).
+fn scope_of_edit<'a>(
+    model: &Model,
+    mentions: &FastMap<String, Vec<usize>>,
+    index: &FastMap<usize, usize>,
+    added: &[usize],
+    changed: impl Iterator<Item = &'a Arc<Item>>,
+) -> Scope {
+    // The edit's names, with what contains them and what they contain.
+    let mut names: FastSet<String> = FastSet::default();
+    for item in changed {
+        visit_names(item, &mut |name, _| {
+            names.insert(name.text.clone());
+        });
+    }
+    let mut related: FastSet<String> = FastSet::default();
+    for name in &names {
+        related.extend(model.primitives_in(name));
+        let mut current = name.as_str();
+        for _ in 0..4 {
+            let Some(parent) = model.parent.get(current) else { break };
+            related.insert(parent.clone());
+            current = parent;
+        }
+    }
+    names.extend(related);
+    let mut items: Vec<usize> = added.to_vec();
+    items.extend(model.option_items.iter().copied());
+    for name in &names {
+        items.extend(model.symbol(name).map(|s| s.item));
+        items.extend(mentions.get(name).into_iter().flatten().filter_map(|a| index.get(a).copied()));
+    }
+    // What those items name, and the primitives inside it.
+    let first_hop = items.len();
+    for i in 0..first_hop {
+        let Some((_, item)) = items.get(i).and_then(|&i| model.items.get(i)) else { continue };
+        let mut named = Vec::new();
+        visit_names(item, &mut |name, role| {
+            if role == NameRole::Reference {
+                named.push(name.text.as_str());
+            }
+        });
+        for name in named {
+            items.extend(model.symbol(name).map(|s| s.item));
+            items.extend(model.primitives_in(name).iter().filter_map(|p| model.symbol(p)).map(|s| s.item));
+        }
+    }
+    Scope::only(items)
+}
+
+/// The index of the item a finding is about: the last item of its file starting at or before it.
+fn owner_of(model: &Model, d: &Diagnostic) -> usize {
+    model.items.partition_point(|(file, item)| (*file, item.span.start) <= (d.file, d.span.start)).saturating_sub(1)
+}
