@@ -311,7 +311,7 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
     }
     // An editor's session: items the edit left alone keep what checking them found.
     let mut before = take_memo(&db.memos().facts);
-    let mut now = FactsByItem::default();
+    let mut now = FactsByItem::with_capacity_and_hasher(before.len().max(64), std::hash::BuildHasherDefault::default());
     let built = model::build(&items, &metadata, library_items(db, project), &library_names, &mut |file, item| {
         let address = std::sync::Arc::as_ptr(item) as usize;
         let facts = match before.remove(&address) {

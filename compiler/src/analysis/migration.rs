@@ -521,20 +521,34 @@ pub fn analyze_migrating(model: &Model) -> MigrationAnalysis {
     analyze_where(model, None, |name| allow_migrate(model, name).value)
 }
 
-/// The same, for the primitives `include` accepts.
-pub fn analyze_migrating_in(model: &Model, include: impl Fn(&str) -> bool) -> MigrationAnalysis {
-    analyze_where(model, None, |name| include(name) && allow_migrate(model, name).value)
+/// The same, for those of `candidates` that are primitives asking to migrate.
+pub fn analyze_migrating_among<'m>(model: &'m Model, candidates: impl Iterator<Item = &'m str>) -> MigrationAnalysis {
+    let names = candidates.filter(|n| model.kind_of(n) == Some(SymbolKind::Primitive) && allow_migrate(model, n).value).collect();
+    analyze_names(model, None, names)
 }
 
 fn analyze_where(model: &Model, status: Option<&ClusterStatus>, wanted: impl Fn(&str) -> bool) -> MigrationAnalysis {
-    let mut edges: EdgesByThen<'_> = std::collections::HashMap::new();
-    for edge in order_edges(model) {
-        edges.entry(edge.then.text.as_str()).or_default().push(edge);
-    }
-    let mut names: Vec<&String> = model.primitives.keys().filter(|n| model.kind_of(n) == Some(SymbolKind::Primitive) && wanted(n)).collect();
-    names.sort();
+    let names = model.primitives.keys().map(String::as_str).filter(|n| model.kind_of(n) == Some(SymbolKind::Primitive) && wanted(n)).collect();
+    analyze_names(model, status, names)
+}
+
+fn analyze_names<'m>(model: &'m Model, status: Option<&ClusterStatus>, mut names: Vec<&'m str>) -> MigrationAnalysis {
+    names.sort_unstable();
+    names.dedup();
+    let edges = edges_to(model, &names);
     let resources = names.into_iter().map(|name| analyze_one(model, status, name, &edges)).collect();
     MigrationAnalysis { resources }
+}
+
+/// The orderings that can restart these primitives: those on them and on their groups.
+fn edges_to<'m>(model: &'m Model, primitives: &[&str]) -> EdgesByThen<'m> {
+    let mut thens: Vec<&str> = primitives.iter().flat_map(|p| std::iter::once(*p).chain(model.parent.get(*p).map(String::as_str))).collect();
+    thens.sort_unstable();
+    let mut edges: EdgesByThen<'_> = std::collections::HashMap::new();
+    for edge in order_edges(model).into_iter().filter(|e| thens.binary_search(&e.then.text.as_str()).is_ok()) {
+        edges.entry(edge.then.text.as_str()).or_default().push(edge);
+    }
+    edges
 }
 
 /// Analyses one primitive, from its configuration alone (for an editor's hover).
@@ -542,11 +556,7 @@ pub fn analyze_primitive(model: &Model, primitive: &str) -> Option<ResourceMigra
     if model.kind_of(primitive) != Some(SymbolKind::Primitive) {
         return None;
     }
-    let mut edges: EdgesByThen<'_> = std::collections::HashMap::new();
-    for edge in order_edges(model).into_iter().filter(|e| e.then.text == primitive) {
-        edges.entry(edge.then.text.as_str()).or_default().push(edge);
-    }
-    Some(analyze_one(model, None, primitive, &edges))
+    Some(analyze_one(model, None, primitive, &edges_to(model, &[primitive])))
 }
 
 /// Analyses a compiler's project: its model, and the status section of the first CIB file that
@@ -664,6 +674,17 @@ mod tests {
         let c = a.resource("c").unwrap();
         assert!(!c.will_migrate_alone);
         assert_eq!(c.restart_risks.first().map(|r| r.kind), Some(RiskKind::GroupMemberBefore));
+    }
+
+    /// One primitive's analysis (an editor's hover) sees orderings on its group too.
+    #[test]
+    fn one_primitives_analysis_sees_orders_on_its_group() {
+        let policy = "primitive fs: ocf:heartbeat:Dummy\nprimitive vm: ocf:heartbeat:Dummy { meta { allow-migrate = true } }\ngroup g [vm]\norder fs-then-g: fs then g\n";
+        let mut compiler = crate::Compiler::default();
+        compiler.set_file("p.hapolicy", policy.to_string());
+        let alone = analyze_primitive(compiler.model(), "vm").unwrap();
+        assert_eq!(alone.restart_risks.len(), 1);
+        assert_eq!(Some(&alone), analyze(compiler.model(), None).resource("vm"));
     }
 
     #[test]

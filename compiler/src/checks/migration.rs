@@ -68,7 +68,7 @@ fn span_of_allow_migrate(model: &Model, primitive: &str) -> Option<(crate::diagn
 pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagnostic>) {
     // Only a resource that asks to migrate can be reported: both the checklist and the
     // restart advice require allow-migrate on it (and on every primitive the advice names).
-    let analysis = migration::analyze_migrating_in(model, |name| scope.includes_name(model, name));
+    let analysis = migration::analyze_migrating_among(model, scope.primitives(model).map(|p| p.name.as_str()));
     // The checklist, per primitive that asks to migrate.
     for resource in &analysis.resources {
         if !resource.allow_migrate {

@@ -376,6 +376,9 @@ pub fn build(
             model.items.push((*file, item.clone()));
         }
     }
+    model.symbols.reserve(model.items.len());
+    model.primitives.reserve(model.items.len());
+    model.parent.reserve(model.items.len());
     model.agents = agents::merge(&model.items, metadata, stdlib);
     model.agent_names = library_names.iter().map(|n| (*n).to_string()).chain(model.agents.keys().cloned()).collect();
     model.agent_names.sort();

@@ -1,6 +1,8 @@
 //! Declaring names and resolving references: HP1001 (unresolved), HP1002 (duplicate),
 //! HP1008 (wrong kind), HP1009 (contained twice).
 
+use std::borrow::Cow;
+
 use super::{Model, Symbol, SymbolKind};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, FileId};
 use crate::syntax::ast::{ItemKind, ResourceSet, Spanned};
@@ -23,8 +25,10 @@ fn declare_one(model: &mut Model, name: &Spanned, kind: SymbolKind, file: FileId
 
 /// Records every declared name.
 pub(super) fn declare(model: &mut Model) {
-    let mut declared: Vec<(Spanned, SymbolKind, FileId, usize)> = Vec::new();
-    for (index, (file, item)) in model.items.iter().enumerate() {
+    // The items are shared: holding them apart lets the names be borrowed while the model fills.
+    let items = model.items.clone();
+    let mut declared: Vec<(Cow<'_, Spanned>, SymbolKind, FileId, usize)> = Vec::with_capacity(items.len());
+    for (index, (file, item)) in items.iter().enumerate() {
         let kind = match &item.kind {
             ItemKind::Primitive { .. } => SymbolKind::Primitive,
             ItemKind::Template { .. } => SymbolKind::Template,
@@ -39,7 +43,7 @@ pub(super) fn declare(model: &mut Model) {
             ItemKind::AclTarget { .. } => SymbolKind::AclTarget,
             ItemKind::Cluster { name, .. } | ItemKind::Defaults { name, .. } => {
                 if let Some(name) = name {
-                    declared.push((name.clone(), SymbolKind::AttrSet, *file, index));
+                    declared.push((Cow::Borrowed(name), SymbolKind::AttrSet, *file, index));
                 }
                 continue;
             }
@@ -77,7 +81,7 @@ pub(super) fn declare(model: &mut Model) {
                                 xml.span.start as usize + id.value_span.start as usize,
                                 xml.span.start as usize + id.value_span.end as usize,
                             );
-                            declared.push((Spanned { text: id.value.clone(), span }, kind, *file, index));
+                            declared.push((Cow::Owned(Spanned { text: id.value.clone(), span }), kind, *file, index));
                         }
                         stack.extend(e.elements());
                     }
@@ -86,23 +90,23 @@ pub(super) fn declare(model: &mut Model) {
             }
         };
         if let Some(name) = item.name() {
-            declared.push((name.clone(), kind, *file, index));
+            declared.push((Cow::Borrowed(name), kind, *file, index));
         }
         // Named attribute sets and explicit op ids are ids too.
         if let Some(body) = item.kind.body() {
             for set in &body.sets {
                 if let Some(n) = &set.name {
-                    declared.push((n.clone(), SymbolKind::AttrSet, *file, index));
+                    declared.push((Cow::Borrowed(n), SymbolKind::AttrSet, *file, index));
                 }
             }
             for op in &body.ops {
                 for set in &op.sets {
                     if let Some(n) = &set.name {
-                        declared.push((n.clone(), SymbolKind::AttrSet, *file, index));
+                        declared.push((Cow::Borrowed(n), SymbolKind::AttrSet, *file, index));
                     }
                 }
                 if let Some(id) = op.props.iter().find(|p| p.key.text == "id") {
-                    declared.push((Spanned { text: id.value.text.clone(), span: id.value.span }, SymbolKind::Op, *file, index));
+                    declared.push((Cow::Owned(Spanned { text: id.value.text.clone(), span: id.value.span }), SymbolKind::Op, *file, index));
                 }
             }
         }
@@ -198,9 +202,10 @@ fn contain(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, file: FileId, c
 
 /// Resolves every reference and records containment.
 pub(super) fn resolve(model: &mut Model) {
+    let items = model.items.clone();
     let mut r = Resolver { model, diagnostics: Vec::new() };
-    let mut containments: Vec<(FileId, Spanned, Spanned)> = Vec::new();
-    for (file, item) in r.model.items.iter() {
+    let mut containments: Vec<(FileId, &Spanned, &Spanned)> = Vec::new();
+    for (file, item) in items.iter() {
         let file = *file;
         match &item.kind {
             ItemKind::Primitive { source: crate::syntax::ast::PrimitiveSource::Template(t), .. } => {
@@ -209,15 +214,15 @@ pub(super) fn resolve(model: &mut Model) {
             ItemKind::Group { name, members, .. } => {
                 for m in members {
                     if r.expect(file, m, &[SymbolKind::Primitive], "a primitive (groups contain primitives only)").is_some() {
-                        containments.push((file, m.clone(), name.clone()));
+                        containments.push((file, m, name));
                     }
                 }
             }
             ItemKind::Clone { name, child, .. } if r.expect(file, child, &[SymbolKind::Primitive, SymbolKind::Group], "a primitive or a group").is_some() => {
-                containments.push((file, child.clone(), name.clone()));
+                containments.push((file, child, name));
             }
             ItemKind::Bundle { name, child: Some(child), .. } if r.expect(file, child, &[SymbolKind::Primitive], "a primitive").is_some() => {
-                containments.push((file, child.clone(), name.clone()));
+                containments.push((file, child, name));
             }
             ItemKind::Location { target, preferences, sets, .. } => {
                 if let Some(crate::syntax::ast::LocationTarget::Resource(rsc)) = target {
@@ -278,7 +283,7 @@ pub(super) fn resolve(model: &mut Model) {
     }
     let mut diagnostics = r.diagnostics;
     for (file, child, parent) in containments {
-        contain(model, &mut diagnostics, file, &child, &parent);
+        contain(model, &mut diagnostics, file, child, parent);
     }
     model.diagnostics.extend(diagnostics);
 }
