@@ -353,18 +353,10 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     let target = *project.target(db);
     all.extend(model.diagnostics.iter().cloned());
     if *project.per_item_parsing(db) {
-        // An editor's session: check again only what the last edit may have changed. The
-        // checks that always look at everything run meanwhile, on a large model.
-        let (found, whole) = std::thread::scope(|threads| {
-            let whole = (model.primitives.len() >= 500).then(|| threads.spawn(|| crate::checks::run_whole(model, target)));
-            let (found, checked) = crate::checks::incremental::run_after_edit(model, target, take_memo(&db.memos().checks));
-            keep_memo(&db.memos().checks, Some(checked));
-            let whole = match whole.map(std::thread::ScopedJoinHandle::join) {
-                Some(Ok(whole)) => whole,
-                _ => crate::checks::run_whole(model, target),
-            };
-            (found, whole)
-        });
+        // An editor's session: check again only what the last edit may have changed.
+        let (found, checked) = crate::checks::incremental::run_after_edit(model, target, take_memo(&db.memos().checks));
+        keep_memo(&db.memos().checks, Some(checked));
+        let whole = crate::checks::run_whole(model, target);
         all.extend(found);
         all.extend(whole);
     } else {

@@ -15,7 +15,9 @@
 //!
 //! Everything is checked again when that would be as quick, or when the edit changes what every
 //! item may depend on: the target, the known agents, the fencing settings, a cluster option,
-//! a default, a template, a node, an agent declaration or raw XML, or the names declared.
+//! a default, a template, a node, an agent declaration or raw XML, or the names declared (or
+//! where they stand). `agent_unique` compares every primitive with every other of its agent: it
+//! runs again only when a changed primitive's agent or parameters changed.
 
 use std::sync::Arc;
 
@@ -26,7 +28,7 @@ use crate::fast_hash::{FastMap, FastSet};
 use crate::model::agents::KnownAgent;
 use crate::model::Model;
 use crate::span::Span;
-use crate::syntax::ast::{Item, ItemKind};
+use crate::syntax::ast::{Item, ItemKind, PrimitiveSource, SetKind};
 use crate::syntax::names::{visit_names, NameRole};
 
 /// More changed items than this, and checking everything is about as quick.
@@ -41,6 +43,8 @@ pub struct LastChecks {
     mentions: FastMap<String, Vec<usize>>,
     /// What the scoped checks found, each with the address of the item it is about.
     found: Vec<(usize, Diagnostic)>,
+    /// What `agent_unique` found: it changes only when a primitive's agent or parameters do.
+    unique: Vec<Diagnostic>,
     context: Context,
 }
 
@@ -97,6 +101,7 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>) -
     {
         return check_everything(model, target, items);
     }
+    let same_parameters = parameters(added_items.clone()) == parameters(removed.iter());
     for item in &removed {
         forget(&mut last.mentions, item);
     }
@@ -105,24 +110,57 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>) -
     }
     let scope = scope_of_edit(model, &last.mentions, &index, &added, added_items.chain(removed.iter()));
     let mut found: Vec<(usize, Diagnostic)> = last.found.into_iter().filter(|(owner, _)| index.get(owner).is_some_and(|&i| !scope.includes(i))).collect();
-    for d in super::run_scoped(model, target, &scope) {
+    let (scoped, unique) = std::thread::scope(|threads| {
+        let unique = (!same_parameters).then(|| threads.spawn(|| super::run_unique(model, target)));
+        let scoped = super::run_scoped(model, target, &scope);
+        let unique = match unique.map(std::thread::ScopedJoinHandle::join) {
+            None => last.unique,
+            Some(Ok(unique)) => unique,
+            Some(Err(_)) => super::run_unique(model, target),
+        };
+        (scoped, unique)
+    });
+    for d in scoped {
         let owner = owner_of(model, &d);
         if scope.includes(owner) {
             found.push((items.get(owner).map_or(0, address), d));
         }
     }
-    let diagnostics = found.iter().map(|(_, d)| d.clone()).collect();
-    (diagnostics, LastChecks { items, mentions: last.mentions, found, context: last.context })
+    let diagnostics = found.iter().map(|(_, d)| d).chain(&unique).cloned().collect();
+    (diagnostics, LastChecks { items, mentions: last.mentions, found, unique, context: last.context })
 }
 
 fn check_everything(model: &Model, target: Target, items: Vec<Arc<Item>>) -> (Vec<Diagnostic>, LastChecks) {
-    let diagnostics = super::run_scoped(model, target, &Scope::everything());
-    let found = diagnostics.iter().map(|d| (items.get(owner_of(model, d)).map_or(0, address), d.clone())).collect();
+    // `agent_unique` costs about as much as the others together: it runs beside them.
+    let (scoped, unique) = std::thread::scope(|threads| {
+        let unique = threads.spawn(|| super::run_unique(model, target));
+        let scoped = super::run_scoped(model, target, &Scope::everything());
+        (scoped, unique.join().unwrap_or_else(|_| super::run_unique(model, target)))
+    });
+    let found = scoped.iter().map(|d| (items.get(owner_of(model, d)).map_or(0, address), d.clone())).collect();
     let mut mentions = FastMap::default();
     for item in &items {
         remember(&mut mentions, item);
     }
-    (diagnostics, LastChecks { items, mentions, found, context: Context::of(model, target) })
+    let diagnostics = scoped.into_iter().chain(unique.iter().cloned()).collect();
+    (diagnostics, LastChecks { items, mentions, found, unique, context: Context::of(model, target) })
+}
+
+/// What `agent_unique` reads of some items: each primitive's name, agent or template, and
+/// parameters as written (with where), sorted by name.
+fn parameters<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<(&'a str, &'a str, Vec<(&'a str, &'a str, Span)>)> {
+    let mut found = Vec::new();
+    for item in items {
+        let ItemKind::Primitive { name, source, body, .. } = &item.kind else { continue };
+        let source = match source {
+            PrimitiveSource::Agent(a) | PrimitiveSource::Template(a) => a.text.as_str(),
+        };
+        let sets = body.sets.iter().filter(|s| s.kind == SetKind::Params).flat_map(|s| s.entries.iter());
+        let written = body.assigns.iter().chain(sets).map(|a| (a.key.text.as_str(), a.value.text.as_str(), a.value.span)).collect();
+        found.push((name.text.as_str(), source, written));
+    }
+    found.sort();
+    found
 }
 
 /// Items whose change may change what is found about any item.
@@ -138,13 +176,13 @@ fn affects_everything(item: &Item) -> bool {
     )
 }
 
-/// The names some items declare, sorted.
-fn declared<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<&'a str> {
+/// The names some items declare, with where, sorted: findings elsewhere may point at them.
+fn declared<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<(&'a str, Span)> {
     let mut names = Vec::new();
     for item in items {
         visit_names(item, &mut |name, role| {
             if matches!(role, NameRole::Declaration | NameRole::NodeDeclaration) {
-                names.push(name.text.as_str());
+                names.push((name.text.as_str(), name.span));
             }
         });
     }

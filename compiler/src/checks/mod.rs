@@ -69,8 +69,10 @@ const SCOPED: &[ScopedCheck] = &[
 ];
 
 /// The checks whose findings about one item depend on items unrelated to it by name (the first
-/// primitive of the project, every primitive of an agent): always run over the whole model.
-const WHOLE: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[fencing_required::check, agent_unique::check, rsc_expression_provider::check];
+/// primitive of the project, the providers of every agent): always run over the whole model.
+/// They are cheap; `agent_unique`, which compares every primitive with every other of its
+/// agent, is not, and `run_unique` runs it apart.
+const WHOLE: &[fn(&Model, Target, &mut Vec<Diagnostic>)] = &[fencing_required::check, rsc_expression_provider::check];
 
 /// The codes the checks report.
 pub static CODES: &[&Code] = &[
@@ -122,6 +124,7 @@ pub static CODES: &[&Code] = &[
 pub fn run(model: &Model, target: Target) -> Vec<Diagnostic> {
     let mut out = run_scoped(model, target, &Scope::everything());
     out.extend(run_whole(model, target));
+    out.extend(run_unique(model, target));
     out
 }
 
@@ -153,9 +156,16 @@ pub(crate) fn run_scoped(model: &Model, target: Target, scope: &Scope) -> Vec<Di
     out
 }
 
-/// Runs the checks that always look at the whole model.
+/// Runs the cheap checks that always look at the whole model.
 pub(crate) fn run_whole(model: &Model, target: Target) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     WHOLE.iter().for_each(|check| check(model, target, &mut out));
+    out
+}
+
+/// Runs `agent_unique` over the whole model.
+pub(crate) fn run_unique(model: &Model, target: Target) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    agent_unique::check(model, target, &mut out);
     out
 }

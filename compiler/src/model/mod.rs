@@ -237,19 +237,31 @@ impl Model {
     /// then its template's that it does not override.
     pub fn params_of(&self, primitive: &str) -> Vec<(FileId, &ast::Assign)> {
         let mut out: Vec<(FileId, &ast::Assign)> = Vec::new();
-        let template = self.primitives.get(primitive).and_then(|p| p.template.as_deref());
-        for name in std::iter::once(primitive).chain(template) {
-            let Some((file, item)) = self.item_of(name) else { continue };
-            if let ItemKind::Primitive { body, .. } | ItemKind::Template { body, .. } = &item.kind {
-                let sets = body.sets.iter().filter(|s| s.kind == ast::SetKind::Params).flat_map(|s| s.entries.iter());
-                for a in body.assigns.iter().chain(sets) {
-                    if !out.iter().any(|(_, b)| b.key.text == a.key.text) {
-                        out.push((*file, a));
-                    }
-                }
+        for (file, a) in self.written_params(primitive) {
+            if !out.iter().any(|(_, b)| b.key.text == a.key.text) {
+                out.push((file, a));
             }
         }
         out
+    }
+
+    /// One parameter of a primitive, as `params_of` has it.
+    pub fn param(&self, primitive: &str, key: &str) -> Option<(FileId, &ast::Assign)> {
+        self.written_params(primitive).find(|(_, a)| a.key.text == key)
+    }
+
+    /// Every parameter assignment of a primitive and then of its template, repeats included.
+    fn written_params(&self, primitive: &str) -> impl Iterator<Item = (FileId, &ast::Assign)> + '_ {
+        let template = self.primitives.get(primitive).and_then(|p| p.template.as_deref());
+        let items = [self.item_of(primitive), template.and_then(|t| self.item_of(t))];
+        items.into_iter().flatten().flat_map(|(file, item)| {
+            let body = match &item.kind {
+                ItemKind::Primitive { body, .. } | ItemKind::Template { body, .. } => Some(body),
+                _ => None,
+            };
+            let sets = body.into_iter().flat_map(|b| b.sets.iter().filter(|s| s.kind == ast::SetKind::Params).flat_map(|s| s.entries.iter()));
+            body.into_iter().flat_map(|b| b.assigns.iter()).chain(sets).map(move |a| (*file, a))
+        })
     }
 
     /// The primitives a resource consists of (itself, a group's members, a clone's child's ...).
