@@ -24,20 +24,27 @@ fn main() {
     let t = Instant::now();
     let n = c.diagnostics().len();
     println!("first diagnostics: {n} in {:?}", t.elapsed());
-    let at = text.find("timeout=60s").unwrap() + 9;
+    // Each edit at another `timeout=60s`, spread over the file as the benchmark spreads them.
+    let sites: Vec<usize> = text.match_indices("timeout=60s").map(|(i, _)| i + 9).collect();
     let edits: usize = std::env::var("EDITS").ok().and_then(|e| e.parse().ok()).unwrap_or(4);
-    // `INSERT=1`: type a character and delete it again, which moves every item after it.
+    // Edits come in pairs at one site: `1` then `0` again, or with `INSERT=1` a character typed
+    // and deleted again (which moves every item after it).
     let insert = std::env::var_os("INSERT").is_some();
     let mut times = Vec::new();
+    let mut text = text;
     for k in 0..edits {
+        let at = sites[(k / 2 * 7919) % sites.len()];
         let mut t2 = text.clone();
         match (insert, k % 2 == 0) {
             (false, even) => t2.replace_range(at..=at, if even { "1" } else { "0" }),
             (true, true) => t2.insert(at, '1'),
-            (true, false) => {}
+            (true, false) => {
+                t2.remove(at);
+            }
         }
         let t = Instant::now();
-        let n = edit_once(&mut c, t2);
+        let n = edit_once(&mut c, t2.clone());
+        text = t2;
         times.push(t.elapsed());
         println!("edit: {:?} ({n})", t.elapsed());
     }

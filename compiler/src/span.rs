@@ -70,29 +70,48 @@ impl LineIndex {
     }
 }
 
+/// What `LineIndex::offset` gives, without indexing the whole text: it scans the text only up to
+/// the line (for an editor's single change to a large file).
+pub fn offset_of_position(text: &str, line: u32, column: u32, utf16: bool) -> usize {
+    let start = match line {
+        0 => 0,
+        _ => match text.match_indices('\n').nth(line as usize - 1) {
+            Some((newline, _)) => newline + 1,
+            None => return text.len(),
+        },
+    };
+    let end = text.get(start..).and_then(|rest| rest.find('\n')).map_or(text.len(), |n| start + n);
+    offset_in_line(text, start, end, column, utf16)
+}
+
+/// The byte offset of a column of the line `start..end` (without its newline).
+fn offset_in_line(text: &str, start: usize, end: usize, column: u32, utf16: bool) -> usize {
+    let line_text = text.get(start..end).unwrap_or("");
+    let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
+    if !utf16 {
+        let mut col = (column as usize).min(line_text.len());
+        while !line_text.is_char_boundary(col) {
+            col -= 1;
+        }
+        return start + col;
+    }
+    let mut units = 0u32;
+    for (i, c) in line_text.char_indices() {
+        if units >= column {
+            return start + i;
+        }
+        units += u32::try_from(c.len_utf16()).unwrap_or(2);
+    }
+    start + line_text.len()
+}
+
 impl LineIndex {
     /// The byte offset of a 0-based line and column, the column counted in UTF-16 code units
     /// (`utf16`) or bytes; positions past a line's end clamp to it, past the text to its end.
     pub fn offset(&self, text: &str, line: u32, column: u32, utf16: bool) -> usize {
         let Some(&start) = self.starts.get(line as usize) else { return text.len() };
         let end = self.starts.get(line as usize + 1).map_or(text.len(), |&next| next.saturating_sub(1));
-        let line_text = text.get(start..end).unwrap_or("");
-        let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
-        if !utf16 {
-            let mut col = (column as usize).min(line_text.len());
-            while !line_text.is_char_boundary(col) {
-                col -= 1;
-            }
-            return start + col;
-        }
-        let mut units = 0u32;
-        for (i, c) in line_text.char_indices() {
-            if units >= column {
-                return start + i;
-            }
-            units += u32::try_from(c.len_utf16()).unwrap_or(2);
-        }
-        start + line_text.len()
+        offset_in_line(text, start, end, column, utf16)
     }
 
     /// The 0-based line and column (UTF-16 units or bytes) of a byte offset.
@@ -127,5 +146,19 @@ mod tests {
         assert_eq!(index.position(text, x, false), (1, 5));
         assert_eq!(index.offset(text, 9, 0, true), text.len());
         assert_eq!(index.offset(text, 0, 99, true), 2);
+    }
+
+    /// Without an index, every position gives the offset the index gives.
+    #[test]
+    fn offsets_without_an_index_match_the_index() {
+        let text = "ab\r\nçé x\n\n🙂y\nlast";
+        let index = LineIndex::new(text);
+        for line in 0..7 {
+            for column in 0..8 {
+                for utf16 in [true, false] {
+                    assert_eq!(offset_of_position(text, line, column, utf16), index.offset(text, line, column, utf16), "{line}:{column} {utf16}");
+                }
+            }
+        }
     }
 }

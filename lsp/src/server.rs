@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use hapolicy_compiler::diagnostics::{FileId, Safety};
 use hapolicy_compiler::ide::{self, CompletionKind, OutlineKind, OutlineSymbol, TokenKind};
 use hapolicy_compiler::model::SymbolKind;
-use hapolicy_compiler::span::Span;
+use hapolicy_compiler::span::{offset_of_position, Span};
 use hapolicy_compiler::Compiler;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
@@ -248,8 +248,9 @@ fn apply_changes(text: &mut String, changes: Vec<TextDocumentContentChangeEvent>
         match change.range {
             None => *text = change.text,
             Some(range) => {
-                let span = Text::new(text, utf8).span(range);
-                let (start, end) = (span.start as usize, (span.end as usize).max(span.start as usize));
+                // One change of a large file: only the text up to it is scanned, not indexed.
+                let at = |p: Position| offset_of_position(text, p.line, p.character, !utf8);
+                let (start, end) = (at(range.start), at(range.end).max(at(range.start)));
                 if text.is_char_boundary(start) && text.is_char_boundary(end) && end <= text.len() {
                     text.replace_range(start..end, &change.text);
                 }
