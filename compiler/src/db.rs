@@ -87,6 +87,8 @@ pub struct EditMemos {
     facts: std::sync::Mutex<FactsByItem>,
     /// What the checks found in the last run (`checks::incremental`).
     checks: std::sync::Mutex<Option<crate::checks::incremental::LastChecks>>,
+    /// The last model built (`model::patch`).
+    model: std::sync::Mutex<Option<Model>>,
 }
 
 type FactsByItem = crate::fast_hash::FastMap<usize, (std::sync::Arc<syntax::ast::Item>, FileId, std::sync::Arc<model::ItemFacts>)>;
@@ -309,10 +311,11 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
             std::sync::Arc::new(model::item_facts(file, item))
         });
     }
-    // An editor's session: items the edit left alone keep what checking them found.
+    // An editor's session: items the edit left alone keep what checking them found, and an
+    // edit that moves no name patches the last model instead of building anew.
     let mut before = take_memo(&db.memos().facts);
     let mut now = FactsByItem::with_capacity_and_hasher(before.len().max(64), std::hash::BuildHasherDefault::default());
-    let built = model::build(&items, &metadata, library_items(db, project), &library_names, &mut |file, item| {
+    let mut facts_of = |file: FileId, item: &std::sync::Arc<syntax::ast::Item>| {
         let address = std::sync::Arc::as_ptr(item) as usize;
         let facts = match before.remove(&address) {
             Some((_, at, facts)) if at == file => facts,
@@ -320,7 +323,13 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
         };
         now.insert(address, (std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts)));
         facts
-    });
+    };
+    let last = take_memo(&db.memos().model);
+    let built = match last.as_ref().and_then(|last| model::patch(last, &items, &metadata, library_items(db, project), &mut facts_of)) {
+        Some(patched) => patched,
+        None => model::build(&items, &metadata, library_items(db, project), &library_names, &mut facts_of),
+    };
+    keep_memo(&db.memos().model, Some(built.clone()));
     keep_memo(&db.memos().facts, now);
     // What no item used any more was replaced: after a large edit, free it off the answer's path.
     if before.len() > 1_000 {

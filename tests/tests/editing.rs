@@ -188,7 +188,18 @@ fn after_every_edit_the_model_and_diagnostics_equal_a_fresh_builds() {
                 break;
             }
             if session.model() != fresh.model() {
-                failures.push(format!("{} after edit {step}: models differ\n--- text ---\n{text}", path.display()));
+                let (a, b) = (session.model(), fresh.model());
+                let fields = [
+                    ("items", a.items == b.items),
+                    ("symbols", a.symbols == b.symbols),
+                    ("nodes", a.nodes == b.nodes),
+                    ("parent", a.parent == b.parent),
+                    ("primitives", a.primitives == b.primitives),
+                    ("agents", a.agents == b.agents),
+                    ("diagnostics", a.diagnostics == b.diagnostics),
+                ];
+                let differ: Vec<&str> = fields.iter().filter(|(_, same)| !same).map(|(name, _)| *name).collect();
+                failures.push(format!("{} after edit {step}: models differ in {differ:?}\n--- text ---\n{text}", path.display()));
                 break;
             }
         }

@@ -146,9 +146,12 @@ fn check_everything(model: &Model, target: Target, items: Vec<Arc<Item>>) -> (Ve
     (diagnostics, LastChecks { items, mentions, found, unique, context: Context::of(model, target) })
 }
 
-/// What `agent_unique` reads of some items: each primitive's name, agent or template, and
-/// parameters as written (with where), sorted by name.
-fn parameters<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<(&'a str, &'a str, Vec<(&'a str, &'a str, Span)>)> {
+/// One primitive as `agent_unique` reads it: its name, agent or template, and parameters as
+/// written (key, value and where the value stands).
+type WrittenParameters<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str, Span)>);
+
+/// What `agent_unique` reads of some items, sorted by name.
+fn parameters<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<WrittenParameters<'a>> {
     let mut found = Vec::new();
     for item in items {
         let ItemKind::Primitive { name, source, body, .. } = &item.kind else { continue };

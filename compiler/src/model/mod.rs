@@ -10,8 +10,10 @@ mod props;
 mod resolve;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, FileId};
+use crate::fast_hash::FastMap;
 use crate::span::Span;
 use crate::syntax::ast::{self, Item, ItemKind, Spanned};
 use crate::values;
@@ -165,12 +167,14 @@ pub struct PrimitiveInfo {
 pub struct Model {
     /// Shared with the parse results: building the model copies no syntax.
     pub items: Vec<(FileId, std::sync::Arc<Item>)>,
-    pub symbols: crate::fast_hash::FastMap<String, Symbol>,
-    pub nodes: crate::fast_hash::FastMap<String, (FileId, Span)>,
+    // The maps are shared: after an edit that keeps every name where it was, the language server's
+    // database builds the next model from this one (`patch`) without copying them.
+    pub symbols: Arc<FastMap<String, Symbol>>,
+    pub nodes: Arc<FastMap<String, (FileId, Span)>>,
     /// Primitive or group name → the group, clone or bundle that contains it.
-    pub parent: crate::fast_hash::FastMap<String, String>,
+    pub parent: Arc<FastMap<String, String>>,
     /// Shared with the per-item facts they came from (`ItemFacts`) when not derived from a template.
-    pub primitives: crate::fast_hash::FastMap<String, std::sync::Arc<PrimitiveInfo>>,
+    pub primitives: Arc<FastMap<String, Arc<PrimitiveInfo>>>,
     /// `stonith-enabled` as the cluster will see it (default true).
     pub stonith_enabled: bool,
     pub stonith_enabled_at: Option<(FileId, Span)>,
@@ -183,6 +187,8 @@ pub struct Model {
     /// Indices into `items` of the `cluster`, `op-defaults` and `rsc-defaults` items, so that
     /// per-resource questions about defaults do not scan every item.
     pub option_items: Vec<usize>,
+    /// How many of `diagnostics` come first from declaring and resolving names (`patch` keeps them).
+    naming_diagnostics: usize,
 }
 
 /// A large model takes tens of milliseconds to free (hundreds of thousands of small
@@ -388,15 +394,102 @@ pub fn build(
             model.items.push((*file, item.clone()));
         }
     }
-    model.symbols.reserve(model.items.len());
-    model.primitives.reserve(model.items.len());
-    model.parent.reserve(model.items.len());
+    Arc::make_mut(&mut model.symbols).reserve(model.items.len());
+    Arc::make_mut(&mut model.primitives).reserve(model.items.len());
+    Arc::make_mut(&mut model.parent).reserve(model.items.len());
     model.agents = agents::merge(&model.items, metadata, stdlib);
     model.agent_names = library_names.iter().map(|n| (*n).to_string()).chain(model.agents.keys().cloned()).collect();
     model.agent_names.sort();
     model.agent_names.dedup();
     resolve::declare(&mut model);
     resolve::resolve(&mut model);
+    model.naming_diagnostics = model.diagnostics.len();
     props::check_items(&mut model, facts_of);
     model
+}
+
+/// The model `build` would give after an edit, made from the model before it when the edit
+/// changed only what no other item's resolution reads: each changed item declares and names the
+/// same things at the same places, and is a primitive (with the same agent), group, clone,
+/// bundle, constraint, tag, alert or ACL item. Then the names, containment and settings are the
+/// last model's (shared, not copied), and only the changed items' facts are worked out again.
+/// `None` when the edit needs a full build.
+pub fn patch(
+    last: &Model,
+    files: &[(FileId, &[Arc<Item>])],
+    metadata: &[(String, String, crate::agents::AgentSchema)],
+    stdlib: &[Arc<Item>],
+    facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>,
+) -> Option<Model> {
+    const MOST_CHANGED: usize = 64;
+    let items: Vec<(FileId, Arc<Item>)> = files.iter().flat_map(|(file, items)| items.iter().map(|item| (*file, Arc::clone(item)))).collect();
+    if items.len() != last.items.len() {
+        return None;
+    }
+    let mut changed = Vec::new();
+    for (index, ((file, item), (last_file, last_item))) in items.iter().zip(&last.items).enumerate() {
+        if Arc::ptr_eq(item, last_item) && file == last_file {
+            continue;
+        }
+        if file != last_file || changed.len() == MOST_CHANGED || !same_outline(last_item, item) {
+            return None;
+        }
+        changed.push(index);
+    }
+    let agents = agents::merge(&items, metadata, stdlib);
+    if agents != last.agents {
+        return None;
+    }
+    let mut model = Model {
+        items,
+        symbols: Arc::clone(&last.symbols),
+        nodes: Arc::clone(&last.nodes),
+        parent: Arc::clone(&last.parent),
+        primitives: Arc::clone(&last.primitives),
+        stonith_enabled: last.stonith_enabled,
+        stonith_enabled_at: last.stonith_enabled_at,
+        has_fencing_device: last.has_fencing_device,
+        agents,
+        agent_names: last.agent_names.clone(),
+        diagnostics: last.diagnostics.get(..last.naming_diagnostics)?.to_vec(),
+        option_items: last.option_items.clone(),
+        naming_diagnostics: last.naming_diagnostics,
+    };
+    props::patch_items(&mut model, &changed, facts_of);
+    Some(model)
+}
+
+/// Whether an item changed only in what no other item's resolution or settings read: its
+/// kind, the names it declares and names (with where), and a primitive's agent are the same.
+fn same_outline(last: &Item, now: &Item) -> bool {
+    /// What else of an item other items' resolution reads (a primitive's agent, a clone's
+    /// kind); `None` for items a patch does not handle.
+    fn outline(item: &Item) -> Option<&str> {
+        match &item.kind {
+            ItemKind::Primitive { source: ast::PrimitiveSource::Agent(agent), .. } => Some(agent.text.as_str()),
+            ItemKind::Clone { kind: ast::CloneKind::Promotable, .. } => Some("promotable"),
+            ItemKind::Group { .. }
+            | ItemKind::Clone { .. }
+            | ItemKind::Bundle { .. }
+            | ItemKind::Location { .. }
+            | ItemKind::Colocation { .. }
+            | ItemKind::Order { .. }
+            | ItemKind::Ticket { .. }
+            | ItemKind::Tag { .. }
+            | ItemKind::Alert { .. }
+            | ItemKind::AclRole { .. }
+            | ItemKind::AclTarget { .. } => Some(""),
+            _ => None,
+        }
+    }
+    let names = |item: &Item| {
+        let mut names = Vec::new();
+        crate::syntax::names::visit_names(item, &mut |name, role| names.push((name.text.clone(), name.span, Some(role))));
+        // Explicit operation ids are declared names too (`resolve::declare`).
+        let ops = item.kind.body().into_iter().flat_map(|body| body.ops.iter());
+        names.extend(ops.filter_map(|op| op.props.iter().find(|p| p.key.text == "id")).map(|id| (id.value.text.clone(), id.value.span, None)));
+        names
+    };
+    let (Some(a), Some(b)) = (outline(last), outline(now)) else { return false };
+    a == b && std::mem::discriminant(&last.kind) == std::mem::discriminant(&now.kind) && names(last) == names(now)
 }

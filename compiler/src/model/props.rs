@@ -526,14 +526,43 @@ pub(super) fn check_items(model: &mut Model, facts_of: &mut dyn FnMut(FileId, &A
             }
         }
     }
-    let mut primitives: Vec<Arc<PrimitiveInfo>> = Vec::new();
-    for (file, item) in &model.items {
+    let primitives = collect_facts(model, facts_of, &mut out);
+    // Primitives derived from a template inherit its agent and operations.
+    let templates: std::collections::HashMap<String, Arc<PrimitiveInfo>> =
+        primitives.iter().filter(|(_, p)| model.kind_of(&p.name) == Some(super::SymbolKind::Template)).map(|(_, p)| (p.name.clone(), Arc::clone(p))).collect();
+    for (_, p) in primitives {
+        let p = inherit(p, |t| templates.get(t));
+        Arc::make_mut(&mut model.primitives).entry(p.name.clone()).or_insert(p);
+    }
+    model.diagnostics.extend(out);
+}
+
+/// The same for a model patched after an edit (`model::patch`): every item's facts again (from
+/// the memo, but for `changed`), and the primitives of the changed items replaced.
+pub(super) fn patch_items(model: &mut Model, changed: &[usize], facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>) {
+    let mut out = Vec::new();
+    let primitives = collect_facts(model, facts_of, &mut out);
+    for (index, p) in primitives.iter().filter(|(index, _)| changed.binary_search(index).is_ok()) {
+        // As `check_items` has it: of primitives and templates sharing a name, the first counts.
+        if primitives.iter().find(|(_, q)| q.name == p.name).is_some_and(|(first, _)| first == index) {
+            // (`patch` leaves primitives derived from a template to a full build.)
+            Arc::make_mut(&mut model.primitives).insert(p.name.clone(), Arc::clone(p));
+        }
+    }
+    model.diagnostics.extend(out);
+}
+
+/// Every item's facts, in order: their findings into `out`, and each primitive or template
+/// with the index of its item.
+fn collect_facts(model: &Model, facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>, out: &mut Vec<Diagnostic>) -> Vec<(usize, Arc<PrimitiveInfo>)> {
+    let mut primitives = Vec::new();
+    for (index, (file, item)) in model.items.iter().enumerate() {
         let facts = facts_of(*file, item);
         out.extend(facts.diagnostics.iter().cloned());
-        primitives.extend(facts.primitive.iter().cloned());
+        primitives.extend(facts.primitive.iter().map(|p| (index, Arc::clone(p))));
         // The one finding that reads another item: whether a fencing level's devices fence.
         if let ItemKind::FencingLevel { devices, .. } = &item.kind {
-            let mut c = Checker { file: *file, out: &mut out };
+            let mut c = Checker { file: *file, out };
             for device in devices {
                 let agent = model.item_of(&device.text).and_then(|(_, i)| match &i.kind {
                     ItemKind::Primitive { source: PrimitiveSource::Agent(a), .. } => Some(a.text.as_str()),
@@ -550,26 +579,19 @@ pub(super) fn check_items(model: &mut Model, facts_of: &mut dyn FnMut(FileId, &A
             }
         }
     }
-    // Primitives derived from a template inherit its agent and operations.
-    let templates: std::collections::HashMap<String, Arc<PrimitiveInfo>> =
-        primitives.iter().filter(|p| model.kind_of(&p.name) == Some(super::SymbolKind::Template)).map(|p| (p.name.clone(), Arc::clone(p))).collect();
-    for p in primitives {
-        let p = match p.template.as_ref().and_then(|t| templates.get(t)) {
-            Some(t) => {
-                let mut p = p.as_ref().clone();
-                p.agent = t.agent.clone();
-                // The primitive's ops replace the template's of the same name and role class.
-                let own: Vec<(String, bool)> = p.ops.iter().map(|o| (o.name.text.clone(), o.role.as_deref() == Some("Promoted"))).collect();
-                let inherited: Vec<OpInfo> =
-                    t.ops.iter().filter(|o| !own.contains(&(o.name.text.clone(), o.role.as_deref() == Some("Promoted")))).cloned().collect();
-                p.ops.extend(inherited);
-                Arc::new(p)
-            }
-            None => p,
-        };
-        model.primitives.entry(p.name.clone()).or_insert(p);
-    }
-    model.diagnostics.extend(out);
+    primitives
+}
+
+/// A primitive derived from a template, with the template's agent and the template's operations
+/// it does not replace (by name and role class); any other primitive as it is.
+fn inherit<'t>(p: Arc<PrimitiveInfo>, template: impl Fn(&str) -> Option<&'t Arc<PrimitiveInfo>>) -> Arc<PrimitiveInfo> {
+    let Some(t) = p.template.as_deref().and_then(template) else { return p };
+    let mut p = p.as_ref().clone();
+    p.agent = t.agent.clone();
+    let own: Vec<(String, bool)> = p.ops.iter().map(|o| (o.name.text.clone(), o.role.as_deref() == Some("Promoted"))).collect();
+    let inherited: Vec<OpInfo> = t.ops.iter().filter(|o| !own.contains(&(o.name.text.clone(), o.role.as_deref() == Some("Promoted")))).cloned().collect();
+    p.ops.extend(inherited);
+    Arc::new(p)
 }
 
 /// What checking one item's properties and values finds, and the item's typed primitive or

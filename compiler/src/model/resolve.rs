@@ -2,6 +2,7 @@
 //! HP1008 (wrong kind), HP1009 (contained twice).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::{Model, Symbol, SymbolKind};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, FileId};
@@ -20,7 +21,7 @@ fn declare_one(model: &mut Model, name: &Spanned, kind: SymbolKind, file: FileId
         model.diagnostics.push(d);
         return;
     }
-    model.symbols.insert(name.text.clone(), Symbol { kind, file, span: name.span, item });
+    Arc::make_mut(&mut model.symbols).insert(name.text.clone(), Symbol { kind, file, span: name.span, item });
 }
 
 /// Records every declared name.
@@ -56,7 +57,7 @@ pub(super) fn declare(model: &mut Model) {
                             .with_help("merge the two declarations"),
                     );
                 } else {
-                    model.nodes.insert(name.text.clone(), (*file, name.span));
+                    Arc::make_mut(&mut model.nodes).insert(name.text.clone(), (*file, name.span));
                 }
                 continue;
             }
@@ -197,7 +198,7 @@ fn contain(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, file: FileId, c
         diagnostics.push(d);
         return;
     }
-    model.parent.insert(child.text.clone(), parent.text.clone());
+    Arc::make_mut(&mut model.parent).insert(child.text.clone(), parent.text.clone());
 }
 
 /// Resolves every reference and records containment.
