@@ -82,16 +82,16 @@ pub struct EditMemos {
     /// outside it are taken as they were (moved, when the edit changed the text's length; moving
     /// an item means copying it whole).
     parses: std::sync::Mutex<std::collections::HashMap<String, LastParse>>,
-    /// What checking each item's properties found (`model::item_facts`), by the item's address;
-    /// the entry holds the item, so the address stays its own.
-    facts: std::sync::Mutex<FactsByItem>,
+    /// What checking each item's properties found (`model::item_facts`), in model order; each
+    /// entry holds its item, which identifies it by address.
+    facts: std::sync::Mutex<Vec<ItemFactsEntry>>,
     /// What the checks found in the last run (`checks::incremental`).
     checks: std::sync::Mutex<Option<crate::checks::incremental::LastChecks>>,
     /// The last model built (`model::patch`).
     model: std::sync::Mutex<Option<Model>>,
 }
 
-type FactsByItem = crate::fast_hash::FastMap<usize, (std::sync::Arc<syntax::ast::Item>, FileId, std::sync::Arc<model::ItemFacts>)>;
+type ItemFactsEntry = (std::sync::Arc<syntax::ast::Item>, FileId, std::sync::Arc<model::ItemFacts>);
 
 /// Takes what a memo holds, leaving it empty (a poisoned lock holds nothing).
 fn take_memo<T: Default>(memo: &std::sync::Mutex<T>) -> T {
@@ -142,7 +142,7 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
     };
     let mut parsed = ParsedFile { items: Vec::with_capacity(chunks.len()), ..ParsedFile::default() };
     let mut outcomes = Vec::with_capacity(chunks.len());
-    for chunk in &chunks {
+    for (position, chunk) in chunks.iter().enumerate() {
         let start = chunk.span.start as usize;
         // Tests are small and not configuration: parsed in place, without the per-item cache.
         if syntax::is_test_chunk(text, chunk) {
@@ -153,7 +153,7 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
             outcomes.push(ChunkOutcome::Test);
             continue;
         }
-        let kept = change.and_then(|(change, last)| unchanged_outcome(last, change, text.len(), chunk));
+        let kept = change.and_then(|(change, last)| unchanged_outcome(last, change, text.len(), position, chunks.len(), chunk));
         let outcome = match kept {
             Some(outcome) => outcome,
             None => {
@@ -187,16 +187,30 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
 
 /// What `chunk` of the new text gave last time, if its text is untouched by the change: it
 /// lies wholly before the change, or wholly after it (where the old chunk stood `delta` away).
-fn unchanged_outcome(last: &LastParse, change: syntax::TextChange, new_len: usize, chunk: &syntax::Chunk) -> Option<ChunkOutcome> {
+/// `position` is the chunk's index among the new text's `count` chunks: the old chunk stood at the
+/// same index (before the change) or as far from the end (after it), unless the lines around
+/// the change split differently; then it is searched for.
+fn unchanged_outcome(
+    last: &LastParse,
+    change: syntax::TextChange,
+    new_len: usize,
+    position: usize,
+    count: usize,
+    chunk: &syntax::Chunk,
+) -> Option<ChunkOutcome> {
     let (start, end) = (chunk.span.start as usize, chunk.span.end as usize);
-    let old_start = if end <= change.prefix {
-        start
+    let (old_start, guess) = if end <= change.prefix {
+        (start, Some(position))
     } else if start >= new_len - change.suffix {
-        start + last.text.len() - new_len
+        (start + last.text.len() - new_len, (position + last.chunks.len()).checked_sub(count))
     } else {
         return None;
     };
-    let index = last.chunks.binary_search_by_key(&old_start, |c| c.span.start as usize).ok()?;
+    let at_guess = guess.filter(|&i| last.chunks.get(i).is_some_and(|c| c.span.start as usize == old_start));
+    let index = match at_guess {
+        Some(index) => index,
+        None => last.chunks.binary_search_by_key(&old_start, |c| c.span.start as usize).ok()?,
+    };
     let old = last.chunks.get(index)?;
     if old.span.end - old.span.start != chunk.span.end - chunk.span.start || old.starts_with_keyword != chunk.starts_with_keyword {
         return None;
@@ -211,13 +225,14 @@ fn unchanged_outcome(last: &LastParse, change: syntax::TextChange, new_len: usiz
     }
 }
 
-/// An item parsed from its own text, moved to `start` (shared, not copied, at 0).
+/// An item parsed from its own text, moved to `start`. Always a copy of its own, even at 0: equal
+/// texts parse to one shared item, and the item where it stands identifies it by address
+/// (`checks::incremental`), so two files starting with the same item must not share it.
 fn placed_at(unplaced: &std::sync::Arc<syntax::ast::Item>, start: usize) -> std::sync::Arc<syntax::ast::Item> {
-    if start == 0 {
-        return std::sync::Arc::clone(unplaced);
-    }
     let mut moved = unplaced.as_ref().clone();
-    syntax::Shift::shift(&mut moved, u32::try_from(start).unwrap_or(u32::MAX));
+    if start > 0 {
+        syntax::Shift::shift(&mut moved, u32::try_from(start).unwrap_or(u32::MAX));
+    }
     std::sync::Arc::new(moved)
 }
 
@@ -313,15 +328,26 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
     }
     // An editor's session: items the edit left alone keep what checking them found, and an
     // edit that moves no name patches the last model instead of building anew.
-    let mut before = take_memo(&db.memos().facts);
-    let mut now = FactsByItem::with_capacity_and_hasher(before.len().max(64), std::hash::BuildHasherDefault::default());
+    let before = take_memo(&db.memos().facts);
+    let mut now: Vec<ItemFactsEntry> = Vec::with_capacity(before.len());
+    // Items come in model order, so an item is looked for where it stood last time first; by
+    // address only when the items before it were added or removed.
+    let mut by_address: Option<crate::fast_hash::FastMap<usize, usize>> = None;
     let mut facts_of = |file: FileId, item: &std::sync::Arc<syntax::ast::Item>| {
-        let address = std::sync::Arc::as_ptr(item) as usize;
-        let facts = match before.remove(&address) {
-            Some((_, at, facts)) if at == file => facts,
-            _ => std::sync::Arc::new(model::item_facts(file, item)),
+        let same = |entry: &ItemFactsEntry| std::sync::Arc::ptr_eq(&entry.0, item) && entry.1 == file;
+        let kept = match before.get(now.len()).filter(|entry| same(entry)) {
+            Some(entry) => Some(entry),
+            None => {
+                let index =
+                    by_address.get_or_insert_with(|| before.iter().enumerate().map(|(i, entry)| (std::sync::Arc::as_ptr(&entry.0) as usize, i)).collect());
+                index.get(&(std::sync::Arc::as_ptr(item) as usize)).and_then(|&i| before.get(i)).filter(|entry| same(entry))
+            }
         };
-        now.insert(address, (std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts)));
+        let facts = match kept {
+            Some(entry) => std::sync::Arc::clone(&entry.2),
+            None => std::sync::Arc::new(model::item_facts(file, item)),
+        };
+        now.push((std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts)));
         facts
     };
     let last = take_memo(&db.memos().model);
@@ -331,7 +357,8 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
     };
     keep_memo(&db.memos().model, Some(built.clone()));
     keep_memo(&db.memos().facts, now);
-    // What no item used any more was replaced: after a large edit, free it off the answer's path.
+    // What the last build had is mostly shared with this one; after a large edit, what is not
+    // is freed off the answer's path.
     if before.len() > 1_000 {
         let _ = std::thread::Builder::new().name("free-facts".into()).spawn(move || drop(before));
     }

@@ -207,3 +207,29 @@ fn after_every_edit_the_model_and_diagnostics_equal_a_fresh_builds() {
     println!("{}/{compared} edits over {} policies gave a fresh build's model and diagnostics", compared - failures.len(), files.len());
     assert!(failures.is_empty(), "{} sessions went wrong; the first:\n{}", failures.len(), failures[0]);
 }
+
+/// Two files may begin with the same text (and so the same parsed item): edits to one of them
+/// must still give what a fresh build gives.
+#[test]
+fn files_that_begin_alike_are_told_apart() {
+    let first = "primitive shared: ocf:heartbeat:Dummy { fake = \"1\" }\n";
+    let a = format!("{first}primitive a: ocf:heartbeat:Dummy\norder a-first: a then shared\n");
+    let b = format!("{first}primitive b: ocf:heartbeat:Dummy {{ meta {{ allow-migrate = true }} }}\n");
+    let mut session = Compiler::new(Target::Pacemaker3);
+    session.set_per_item_parsing(true);
+    session.set_file("a.hapolicy", a.clone());
+    session.set_file("b.hapolicy", b.clone());
+    let _ = session.diagnostics();
+    let mut rng = Rng(0x00AB_CDEF_0123);
+    let mut text = b.clone();
+    for step in 0..300 {
+        edit(&mut rng, &mut text, &b);
+        session.set_file("b.hapolicy", text.clone());
+        let mut fresh = Compiler::new(Target::Pacemaker3);
+        fresh.set_per_item_parsing(true);
+        fresh.set_file("a.hapolicy", a.clone());
+        fresh.set_file("b.hapolicy", text.clone());
+        assert_eq!(session.diagnostics(), fresh.diagnostics(), "after edit {step} of b.hapolicy:\n{text}");
+        assert!(session.model() == fresh.model(), "models differ after edit {step} of b.hapolicy:\n{text}");
+    }
+}

@@ -39,6 +39,8 @@ const MOST_CHANGED: usize = 64;
 pub struct LastChecks {
     /// The items checked, held so that their addresses stay theirs.
     items: Vec<Arc<Item>>,
+    /// Address → index of each of `items`.
+    index: FastMap<usize, usize>,
     /// Name → addresses of the items that declare or mention it.
     mentions: FastMap<String, Vec<usize>>,
     /// What the scoped checks found, each with the address of the item it is about.
@@ -90,10 +92,25 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>) -
     let ordered = model.items.windows(2).all(|w| matches!(w, [(fa, a), (fb, b)] if (fa, a.span.start) <= (fb, b.span.start)));
     let last = last.filter(|last| ordered && last.context.same_as(model, target));
     let Some(mut last) = last else { return check_everything(model, target, items) };
-    let index: FastMap<usize, usize> = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
-    let before: FastSet<usize> = last.items.iter().map(address).collect();
-    let added: Vec<usize> = items.iter().enumerate().filter(|(_, item)| !before.contains(&address(item))).map(|(i, _)| i).collect();
-    let removed: Vec<Arc<Item>> = last.items.iter().filter(|item| !index.contains_key(&address(item))).cloned().collect();
+    // Where each item stands, by address. With as many items as last time, every item that
+    // stayed stands where it stood: only the changed positions are looked at and updated.
+    let mut index = std::mem::take(&mut last.index);
+    let (added, removed): (Vec<usize>, Vec<Arc<Item>>) = if items.len() == last.items.len() {
+        let changed: Vec<usize> = (0..items.len()).filter(|&i| !matches!((items.get(i), last.items.get(i)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))).collect();
+        let removed: Vec<Arc<Item>> = changed.iter().filter_map(|&i| last.items.get(i)).cloned().collect();
+        for item in &removed {
+            index.remove(&address(item));
+        }
+        for &i in &changed {
+            index.extend(items.get(i).map(|item| (address(item), i)));
+        }
+        (changed, removed)
+    } else {
+        let before = index;
+        index = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
+        let added = items.iter().enumerate().filter(|(_, item)| !before.contains_key(&address(item))).map(|(i, _)| i).collect();
+        (added, last.items.iter().filter(|item| !index.contains_key(&address(item))).cloned().collect())
+    };
     let added_items = added.iter().filter_map(|&i| items.get(i));
     if added.len() + removed.len() > MOST_CHANGED
         || added_items.clone().chain(removed.iter()).any(|item| affects_everything(item))
@@ -127,7 +144,7 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>) -
         }
     }
     let diagnostics = found.iter().map(|(_, d)| d).chain(&unique).cloned().collect();
-    (diagnostics, LastChecks { items, mentions: last.mentions, found, unique, context: last.context })
+    (diagnostics, LastChecks { items, index, mentions: last.mentions, found, unique, context: last.context })
 }
 
 fn check_everything(model: &Model, target: Target, items: Vec<Arc<Item>>) -> (Vec<Diagnostic>, LastChecks) {
@@ -143,7 +160,8 @@ fn check_everything(model: &Model, target: Target, items: Vec<Arc<Item>>) -> (Ve
         remember(&mut mentions, item);
     }
     let diagnostics = scoped.into_iter().chain(unique.iter().cloned()).collect();
-    (diagnostics, LastChecks { items, mentions, found, unique, context: Context::of(model, target) })
+    let index = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
+    (diagnostics, LastChecks { items, index, mentions, found, unique, context: Context::of(model, target) })
 }
 
 /// One primitive as `agent_unique` reads it: its name, agent or template, and parameters as
