@@ -89,6 +89,9 @@ pub struct EditMemos {
     checks: std::sync::Mutex<Option<crate::checks::incremental::LastChecks>>,
     /// The last model built (`model::patch`).
     model: std::sync::Mutex<Option<Model>>,
+    /// The buffer of a file's text before its last edit (`Compiler::edit_file`), kept to take the
+    /// next edit's text without fresh pages.
+    spare_text: std::sync::Mutex<String>,
 }
 
 type ItemFactsEntry = (std::sync::Arc<syntax::ast::Item>, FileId, std::sync::Arc<model::ItemFacts>);
@@ -175,12 +178,20 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
         }
         outcomes.push(outcome);
     }
-    // What was not reused moved or changed: after a large edit, free it off the answer's path.
-    if let Some(last) = last.filter(|last| last.outcomes.len() > 1_000) {
-        let _ = std::thread::Builder::new().name("free-items".into()).spawn(move || drop(last));
+    // The text is kept in the last text's buffer: a large file then costs a copy per edit, but
+    // no fresh pages.
+    let mut kept = String::new();
+    if let Some(mut last) = last {
+        kept = std::mem::take(&mut last.text);
+        // What was not reused moved or changed: after a large edit, free it off the answer's path.
+        if last.outcomes.len() > 1_000 {
+            let _ = std::thread::Builder::new().name("free-items".into()).spawn(move || drop(last));
+        }
     }
+    kept.clear();
+    kept.push_str(text);
     if let Ok(mut files) = db.memos().parses.lock() {
-        files.insert(file.path(db).clone(), LastParse { text: text.clone(), chunks, outcomes });
+        files.insert(file.path(db).clone(), LastParse { text: kept, chunks, outcomes });
     }
     parsed
 }
@@ -507,6 +518,26 @@ impl Compiler {
         let id = FileId(u32::try_from(files.len() - 1).unwrap_or(u32::MAX));
         self.project.set_files(&mut self.db).to(files);
         id
+    }
+
+    /// Changes a file's text in place, as an editor's change does (a new file starts empty). A
+    /// large file is copied once per edit, into the buffer its text had before the last edit.
+    pub fn edit_file(&mut self, path: &str, edit: impl FnOnce(&mut String)) -> FileId {
+        let files = self.project.files(&self.db).clone();
+        let Some((i, file)) = files.iter().enumerate().find(|(_, f)| f.path(&self.db) == path) else {
+            let mut text = String::new();
+            edit(&mut text);
+            return self.set_file(path, text);
+        };
+        let mut text = take_memo(&self.db.memos.spare_text);
+        text.clear();
+        text.push_str(file.text(&self.db));
+        edit(&mut text);
+        if file.text(&self.db) != &text {
+            text = file.set_text(&mut self.db).to(text);
+        }
+        keep_memo(&self.db.memos.spare_text, text);
+        FileId(u32::try_from(i).unwrap_or(u32::MAX))
     }
 
     /// Removes a file from the project (nothing happens if it is not there).

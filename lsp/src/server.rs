@@ -405,10 +405,9 @@ impl LanguageServer for Backend {
         {
             let mut state = self.state();
             let path = params.text_document.uri.as_str().to_string();
-            let mut text = state.compiler.file_id(&path).and_then(|id| state.compiler.file(id)).map(|(_, t)| t.to_string()).unwrap_or_default();
-            apply_changes(&mut text, params.content_changes, state.utf8);
             state.versions.insert(path.clone(), params.text_document.version);
-            state.compiler.set_file(&path, text);
+            let utf8 = state.utf8;
+            state.compiler.edit_file(&path, |text| apply_changes(text, params.content_changes, utf8));
         }
         self.refresh().await;
     }
