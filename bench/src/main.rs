@@ -531,16 +531,17 @@ fn lsp_table(opts: &Options, hapolicy: &Path) -> Result<(), String> {
     println!();
     println!("Language server (`hapolicy lsp`, over stdio), medians of {} samples:", opts.lsp_edits);
     println!();
-    println!("| primitives | open → diagnostics | edit → diagnostics | completion | completion items |");
-    println!("|-----------:|-------------------:|-------------------:|-----------:|-----------------:|");
+    println!("| primitives | open → diagnostics | edit → diagnostics | line inserted/deleted → diagnostics | completion | completion items |");
+    println!("|-----------:|-------------------:|-------------------:|------------------------------------:|-----------:|-----------------:|");
     for &size in &opts.sizes {
         eprintln!("[{size}] hapolicy lsp ...");
         let latency = hapolicy_bench::lsp::measure(hapolicy, &generate::policy(size), opts.lsp_edits)?;
         let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
         println!(
-            "| {size} | {} | {} | {} | {} |",
+            "| {size} | {} | {} | {} | {} | {} |",
             ms(latency.open),
             ms(hapolicy_bench::lsp::median(&latency.edits)),
+            ms(hapolicy_bench::lsp::median(&latency.moving_edits)),
             ms(hapolicy_bench::lsp::median(&latency.completions)),
             latency.completion_items
         );
