@@ -156,7 +156,7 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
             outcomes.push(ChunkOutcome::Test);
             continue;
         }
-        let kept = change.and_then(|(change, last)| unchanged_outcome(last, change, text.len(), position, chunks.len(), chunk));
+        let kept = change.and_then(|(change, last)| unchanged_outcome(last, change, text, position, chunks.len(), chunk));
         let outcome = match kept {
             Some(outcome) => outcome,
             None => {
@@ -196,24 +196,21 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
     parsed
 }
 
-/// What `chunk` of the new text gave last time, if its text is untouched by the change: it
-/// lies wholly before the change, or wholly after it (where the old chunk stood `delta` away).
-/// `position` is the chunk's index among the new text's `count` chunks: the old chunk stood at the
-/// same index (before the change) or as far from the end (after it), unless the lines around
-/// the change split differently; then it is searched for.
-fn unchanged_outcome(
-    last: &LastParse,
-    change: syntax::TextChange,
-    new_len: usize,
-    position: usize,
-    count: usize,
-    chunk: &syntax::Chunk,
-) -> Option<ChunkOutcome> {
+/// What `chunk` of the new `text` gave last time, if its text is unchanged: it lies wholly
+/// before the change, or wholly after it (where the old chunk stood `delta` away), or between
+/// (where several places changed) with the same text where it stood. `position` is the chunk's
+/// index among the new text's `count` chunks: the old chunk stood at the same index (before the
+/// change) or as far from the end (after it), unless the lines around the change split
+/// differently; then it is searched for.
+fn unchanged_outcome(last: &LastParse, change: syntax::TextChange, text: &str, position: usize, count: usize, chunk: &syntax::Chunk) -> Option<ChunkOutcome> {
     let (start, end) = (chunk.span.start as usize, chunk.span.end as usize);
+    let new_len = text.len();
     let (old_start, guess) = if end <= change.prefix {
         (start, Some(position))
     } else if start >= new_len - change.suffix {
         (start + last.text.len() - new_len, (position + last.chunks.len()).checked_sub(count))
+    } else if last.text.get(chunk.span.range()) == text.get(chunk.span.range()) {
+        (start, Some(position))
     } else {
         return None;
     };
@@ -698,6 +695,48 @@ mod tests {
         assert_eq!(same, (0..20).map(|i| i < 10).collect::<Vec<_>>());
         let p15 = compiler.model().symbol("p15").unwrap();
         assert_eq!(edited.get(p15.span.range()), Some("p15"), "moved items are at their new offsets");
+    }
+
+    /// The items the last diagnostics run checked, by name (`None`: all of them).
+    fn checked_names(compiler: &Compiler) -> Option<Vec<String>> {
+        let _ = compiler.diagnostics();
+        let memo = compiler.db.memos().checks.lock().unwrap();
+        let checked = memo.as_ref().unwrap().checked()?;
+        let model = compiler.model();
+        Some(checked.iter().map(|&i| model.items[i].1.name().map_or_else(|| "(unnamed)".to_string(), |n| n.text.clone())).collect())
+    }
+
+    #[test]
+    fn editing_one_resource_rechecks_it_and_what_names_it() {
+        let mut compiler = Compiler::default();
+        compiler.set_per_item_parsing(true);
+        let primitives: String = (0..100).map(|i| format!("primitive p{i}: ocf:heartbeat:Dummy {{\n  op monitor interval=10s timeout=20s\n}}\n")).collect();
+        let text = format!(
+            "cluster {{ stonith-enabled = false }}\n{primitives}group g [p5, p6]\nlocation away-from-failures: p50 {{\n  rule -inf: fail-count(p50, monitor, 10s) >= 3\n}}\n"
+        );
+        compiler.set_file("a.hapolicy", text.clone());
+        assert_eq!(checked_names(&compiler), None, "the first run checks everything");
+
+        // An operation of p50 changes: p50 is checked again, and the location whose fail-count
+        // rule names it; nothing else but the cluster options.
+        // The `timeout=20s` of primitive `n`, overwritten.
+        let retimed = |n: usize| {
+            let (at, _) = text.match_indices("timeout=20s").nth(n).unwrap();
+            let mut edited = text.clone();
+            edited.replace_range(at..at + 11, "timeout=21s");
+            edited
+        };
+        compiler.set_file("a.hapolicy", retimed(50));
+        let mut checked = checked_names(&compiler).unwrap();
+        checked.sort();
+        assert_eq!(checked, ["(unnamed)", "away-from-failures", "p50"]);
+
+        // A member of a group changes: its group and the other member are checked with it.
+        compiler.set_file("a.hapolicy", retimed(5));
+        let mut checked = checked_names(&compiler).unwrap();
+        checked.sort();
+        assert!(checked.contains(&"p5".to_string()) && checked.contains(&"g".to_string()) && checked.contains(&"p6".to_string()), "{checked:?}");
+        assert!(checked.len() <= 6, "{checked:?}");
     }
 
     #[test]

@@ -48,6 +48,15 @@ pub struct LastChecks {
     /// What `agent_unique` found: it changes only when a primitive's agent or parameters do.
     unique: Vec<Diagnostic>,
     context: Context,
+    /// The indices of the items this run checked; `None` when it checked everything.
+    checked: Option<Vec<usize>>,
+}
+
+impl LastChecks {
+    /// The indices (into `Model::items`) of the items the run checked; `None` for all of them.
+    pub fn checked(&self) -> Option<&[usize]> {
+        self.checked.as_deref()
+    }
 }
 
 /// What every item's findings may depend on.
@@ -144,7 +153,8 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>) -
         }
     }
     let diagnostics = found.iter().map(|(_, d)| d).chain(&unique).cloned().collect();
-    (diagnostics, LastChecks { items, index, mentions: last.mentions, found, unique, context: last.context })
+    let checked = scope.indices().map(<[usize]>::to_vec);
+    (diagnostics, LastChecks { items, index, mentions: last.mentions, found, unique, context: last.context, checked })
 }
 
 fn check_everything(model: &Model, target: Target, items: Vec<Arc<Item>>) -> (Vec<Diagnostic>, LastChecks) {
@@ -161,7 +171,7 @@ fn check_everything(model: &Model, target: Target, items: Vec<Arc<Item>>) -> (Ve
     }
     let diagnostics = scoped.into_iter().chain(unique.iter().cloned()).collect();
     let index = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
-    (diagnostics, LastChecks { items, index, mentions, found, unique, context: Context::of(model, target) })
+    (diagnostics, LastChecks { items, index, mentions, found, unique, context: Context::of(model, target), checked: None })
 }
 
 /// One primitive as `agent_unique` reads it: its name, agent or template, and parameters as

@@ -28,6 +28,11 @@ impl Scope {
         Scope { items: Some(items) }
     }
 
+    /// The indices of the items in scope, sorted; `None` for every item.
+    pub fn indices(&self) -> Option<&[usize]> {
+        self.items.as_deref()
+    }
+
     pub fn is_everything(&self) -> bool {
         self.items.is_none()
     }
