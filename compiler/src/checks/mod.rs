@@ -1,5 +1,7 @@
 //! Pacemaker's own rules, checked statically. One file per check: its code, its documentation
-//! and its logic. Checks read the semantic model and never change it.
+//! and its logic. Checks read the semantic model and never change it. Most take a `Scope` (the
+//! items to look at): a build checks everything, and after an edit the language server checks
+//! only what the edit may have changed (`incremental`).
 
 use crate::cib::Target;
 use crate::diagnostics::{Code, Diagnostic};
