@@ -398,7 +398,23 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     all.extend(model.diagnostics.iter().cloned());
     if *project.per_item_parsing(db) {
         // An editor's session: check again only what the last edit may have changed.
-        let (found, checked) = crate::checks::incremental::run_after_edit(model, target, take_memo(&db.memos().checks));
+        // Which item each placed item was placed from, as the last parses have it.
+        let origins: crate::fast_hash::FastMap<usize, std::sync::Arc<syntax::ast::Item>> = db
+            .memos()
+            .parses
+            .lock()
+            .map(|files| {
+                let outcomes = files.values().flat_map(|last| last.outcomes.iter());
+                outcomes
+                    .filter_map(|o| match o {
+                        ChunkOutcome::Item { unplaced, placed } => Some((std::sync::Arc::as_ptr(placed) as usize, std::sync::Arc::clone(unplaced))),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let origin_of = |item: &std::sync::Arc<syntax::ast::Item>| origins.get(&(std::sync::Arc::as_ptr(item) as usize)).cloned();
+        let (found, checked) = crate::checks::incremental::run_after_edit(model, target, take_memo(&db.memos().checks), &origin_of);
         keep_memo(&db.memos().checks, Some(checked));
         let whole = crate::checks::run_whole(model, target);
         all.extend(found);

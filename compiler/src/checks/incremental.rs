@@ -5,7 +5,9 @@
 //! (`tests/tests/editing.rs`) and the edits fuzz target compare the two after random edits.
 //!
 //! Items are told apart by address: parsing reuses an unchanged item (`db::parse_file`), so an
-//! item with a new address is one the edit changed or moved.
+//! item with a new address is one the edit changed or moved. A moved item (an edit before it
+//! changed the text's length) is a new copy of the same item parsed alone (its origin): it keeps
+//! its findings, moved by the same distance, and is not checked again.
 //!
 //! The related items: the edit's names are those the changed items (before and after) declare
 //! or mention, with the groups, clones and bundles above them and the primitives inside them.
@@ -39,6 +41,10 @@ const MOST_CHANGED: usize = 64;
 pub struct LastChecks {
     /// The items checked, held so that their addresses stay theirs.
     items: Vec<Arc<Item>>,
+    /// Each item's file, and the item it was placed from (its text parsed alone), when known:
+    /// an item that an edit only moved is a new copy of the same one.
+    files: Vec<FileId>,
+    origins: Vec<Option<Arc<Item>>>,
     /// Address → index of each of `items`.
     index: FastMap<usize, usize>,
     /// Name → addresses of the items that declare or mention it.
@@ -95,17 +101,42 @@ fn address(item: &Arc<Item>) -> usize {
 
 /// Runs the scoped checks over what changed since `last` (everything, without it), and returns
 /// all they find, with what the next run needs.
-pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>) -> (Vec<Diagnostic>, LastChecks) {
+pub fn run_after_edit(
+    model: &Model,
+    target: Target,
+    last: Option<LastChecks>,
+    origin_of: &dyn Fn(&Arc<Item>) -> Option<Arc<Item>>,
+) -> (Vec<Diagnostic>, LastChecks) {
     let items: Vec<Arc<Item>> = model.items.iter().map(|(_, item)| Arc::clone(item)).collect();
+    let files: Vec<FileId> = model.items.iter().map(|(file, _)| *file).collect();
+    let origins: Vec<Option<Arc<Item>>> = items.iter().map(origin_of).collect();
     // Findings are owned by the item they point into, found by position: items must be in order.
     let ordered = model.items.windows(2).all(|w| matches!(w, [(fa, a), (fb, b)] if (fa, a.span.start) <= (fb, b.span.start)));
     let last = last.filter(|last| ordered && last.context.same_as(model, target));
-    let Some(mut last) = last else { return check_everything(model, target, items) };
+    let Some(mut last) = last else { return check_everything(model, target, items, files, origins) };
     // Where each item stands, by address. With as many items as last time, every item that
     // stayed stands where it stood: only the changed positions are looked at and updated.
     let mut index = std::mem::take(&mut last.index);
     let (added, removed): (Vec<usize>, Vec<Arc<Item>>) = if items.len() == last.items.len() {
         let changed: Vec<usize> = (0..items.len()).filter(|&i| !matches!((items.get(i), last.items.get(i)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))).collect();
+        // Items an edit of another item's length only moved keep their findings, moved with them.
+        let moves = moves(&last, &items, &files, &origins, &changed);
+        for &(i, _) in &moves.items {
+            if let (Some(old), Some(new)) = (last.items.get(i), items.get(i)) {
+                index.remove(&address(old));
+                index.insert(address(new), i);
+                rehome(&mut last.mentions, old, address(new));
+            }
+        }
+        let moved_owner: FastMap<usize, usize> = moves.items.iter().filter_map(|&(i, _)| Some((address(last.items.get(i)?), address(items.get(i)?)))).collect();
+        for (owner, d) in &mut last.found {
+            if let Some(&now) = moved_owner.get(owner) {
+                *owner = now;
+            }
+            moves.shift(d);
+        }
+        last.unique.iter_mut().for_each(|d| moves.shift(d));
+        let changed: Vec<usize> = changed.into_iter().filter(|i| moves.items.binary_search_by_key(i, |&(m, _)| m).is_err()).collect();
         let removed: Vec<Arc<Item>> = changed.iter().filter_map(|&i| last.items.get(i)).cloned().collect();
         for item in &removed {
             index.remove(&address(item));
@@ -125,7 +156,7 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>) -
         || added_items.clone().chain(removed.iter()).any(|item| affects_everything(item))
         || declared(added_items.clone()) != declared(removed.iter())
     {
-        return check_everything(model, target, items);
+        return check_everything(model, target, items, files, origins);
     }
     let same_parameters = parameters(added_items.clone()) == parameters(removed.iter());
     for item in &removed {
@@ -154,10 +185,16 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>) -
     }
     let diagnostics = found.iter().map(|(_, d)| d).chain(&unique).cloned().collect();
     let checked = scope.indices().map(<[usize]>::to_vec);
-    (diagnostics, LastChecks { items, index, mentions: last.mentions, found, unique, context: last.context, checked })
+    (diagnostics, LastChecks { items, files, origins, index, mentions: last.mentions, found, unique, context: last.context, checked })
 }
 
-fn check_everything(model: &Model, target: Target, items: Vec<Arc<Item>>) -> (Vec<Diagnostic>, LastChecks) {
+fn check_everything(
+    model: &Model,
+    target: Target,
+    items: Vec<Arc<Item>>,
+    files: Vec<FileId>,
+    origins: Vec<Option<Arc<Item>>>,
+) -> (Vec<Diagnostic>, LastChecks) {
     // `agent_unique` costs about as much as the others together: it runs beside them.
     let (scoped, unique) = std::thread::scope(|threads| {
         let unique = threads.spawn(|| super::run_unique(model, target));
@@ -171,7 +208,7 @@ fn check_everything(model: &Model, target: Target, items: Vec<Arc<Item>>) -> (Ve
     }
     let diagnostics = scoped.into_iter().chain(unique.iter().cloned()).collect();
     let index = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
-    (diagnostics, LastChecks { items, index, mentions, found, unique, context: Context::of(model, target), checked: None })
+    (diagnostics, LastChecks { items, files, origins, index, mentions, found, unique, context: Context::of(model, target), checked: None })
 }
 
 /// One primitive as `agent_unique` reads it: its name, agent or template, and parameters as
@@ -192,6 +229,71 @@ fn parameters<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<WrittenPara
     }
     found.sort();
     found
+}
+
+/// The items an edit only moved, and by how much: per file, every changed item from the first
+/// moved one on is the same item placed again, all by one distance. Anything else (two edits
+/// that moved different parts by different distances) counts as changed.
+struct Moves {
+    /// Positions (sorted) of the moved items, with their file.
+    items: Vec<(usize, FileId)>,
+    /// Per file: spans from this offset on (before the edit) moved by this many bytes.
+    shifts: Vec<(FileId, u32, i64)>,
+}
+
+impl Moves {
+    /// Moves a kept finding's spans with the text they point into.
+    fn shift(&self, d: &mut Diagnostic) {
+        let spans = std::iter::once((d.file, &mut d.span))
+            .chain(d.labels.iter_mut().map(|l| (l.file, &mut l.span)))
+            .chain(d.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()).map(|e| (e.file, &mut e.span)));
+        for (file, span) in spans {
+            if let Some(&(_, _, by)) = self.shifts.iter().find(|(f, from, _)| *f == file && span.start >= *from) {
+                let moved = |at: u32| u32::try_from(i64::from(at) + by).unwrap_or(at);
+                *span = Span { start: moved(span.start), end: moved(span.end) };
+            }
+        }
+    }
+}
+
+fn moves(last: &LastChecks, items: &[Arc<Item>], files: &[FileId], origins: &[Option<Arc<Item>>], changed: &[usize]) -> Moves {
+    let mut moves = Moves { items: Vec::new(), shifts: Vec::new() };
+    let mut by_file: Vec<(FileId, Vec<(usize, i64)>)> = Vec::new();
+    for &i in changed {
+        let (Some(file), Some(old_file)) = (files.get(i), last.files.get(i)) else { continue };
+        let (Some(Some(origin)), Some(Some(old_origin))) = (origins.get(i), last.origins.get(i)) else { continue };
+        let (Some(new), Some(old)) = (items.get(i), last.items.get(i)) else { continue };
+        if file != old_file || !Arc::ptr_eq(origin, old_origin) {
+            continue;
+        }
+        let by = i64::from(new.span.start) - i64::from(old.span.start);
+        match by_file.iter_mut().find(|(f, _)| f == file) {
+            Some((_, list)) => list.push((i, by)),
+            None => by_file.push((*file, vec![(i, by)])),
+        }
+    }
+    for (file, list) in by_file {
+        let Some(&(first, by)) = list.first() else { continue };
+        // One distance, and every item of the file from the first moved one on moved with it.
+        let tail = (first..items.len()).filter(|&i| files.get(i) == Some(&file)).count();
+        if list.iter().any(|&(_, b)| b != by) || list.len() != tail {
+            continue;
+        }
+        let Some(from) = last.items.get(first).map(|old| old.span.start) else { continue };
+        moves.items.extend(list.iter().map(|&(i, _)| (i, file)));
+        moves.shifts.push((file, from, by));
+    }
+    moves.items.sort_unstable();
+    moves
+}
+
+/// Points a moved item's mentions at its new copy.
+fn rehome(mentions: &mut FastMap<String, Vec<usize>>, old: &Arc<Item>, now: usize) {
+    visit_names(old, &mut |name, _| {
+        if let Some(at) = mentions.get_mut(&name.text) {
+            at.iter_mut().filter(|a| **a == address(old)).for_each(|a| *a = now);
+        }
+    });
 }
 
 /// Items whose change may change what is found about any item.
