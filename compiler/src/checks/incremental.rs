@@ -121,14 +121,21 @@ pub fn run_after_edit(
         let changed: Vec<usize> = (0..items.len()).filter(|&i| !matches!((items.get(i), last.items.get(i)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))).collect();
         // Items an edit of another item's length only moved keep their findings, moved with them.
         let moves = moves(&last, &items, &files, &origins, &changed);
+        let moved_owner: FastMap<usize, usize> = moves.items.iter().filter_map(|&(i, _)| Some((address(last.items.get(i)?), address(items.get(i)?)))).collect();
         for &(i, _) in &moves.items {
             if let (Some(old), Some(new)) = (last.items.get(i), items.get(i)) {
                 index.remove(&address(old));
                 index.insert(address(new), i);
-                rehome(&mut last.mentions, old, address(new));
             }
         }
-        let moved_owner: FastMap<usize, usize> = moves.items.iter().filter_map(|&(i, _)| Some((address(last.items.get(i)?), address(items.get(i)?)))).collect();
+        // Mentions of a moved item now name its new copy (one pass over every mention).
+        if !moved_owner.is_empty() {
+            for at in last.mentions.values_mut().flat_map(|at| at.iter_mut()) {
+                if let Some(&now) = moved_owner.get(at) {
+                    *at = now;
+                }
+            }
+        }
         for (owner, d) in &mut last.found {
             if let Some(&now) = moved_owner.get(owner) {
                 *owner = now;
@@ -185,6 +192,12 @@ pub fn run_after_edit(
     }
     let diagnostics = found.iter().map(|(_, d)| d).chain(&unique).cloned().collect();
     let checked = scope.indices().map(<[usize]>::to_vec);
+    // After an edit that moved many items, this may hold the last copies of their old places:
+    // freeing thousands of items is for a thread of its own, not for the answer's path.
+    let replaced = (std::mem::take(&mut last.items), std::mem::take(&mut last.origins));
+    if replaced.0.len() > 1_000 {
+        let _ = std::thread::Builder::new().name("free-checked".into()).spawn(move || drop(replaced));
+    }
     (diagnostics, LastChecks { items, files, origins, index, mentions: last.mentions, found, unique, context: last.context, checked })
 }
 
@@ -285,15 +298,6 @@ fn moves(last: &LastChecks, items: &[Arc<Item>], files: &[FileId], origins: &[Op
     }
     moves.items.sort_unstable();
     moves
-}
-
-/// Points a moved item's mentions at its new copy.
-fn rehome(mentions: &mut FastMap<String, Vec<usize>>, old: &Arc<Item>, now: usize) {
-    visit_names(old, &mut |name, _| {
-        if let Some(at) = mentions.get_mut(&name.text) {
-            at.iter_mut().filter(|a| **a == address(old)).for_each(|a| *a = now);
-        }
-    });
 }
 
 /// Items whose change may change what is found about any item.
