@@ -94,7 +94,8 @@ pub struct EditMemos {
     spare_text: std::sync::Mutex<String>,
 }
 
-type ItemFactsEntry = (std::sync::Arc<syntax::ast::Item>, FileId, std::sync::Arc<model::ItemFacts>);
+/// An item, its file, its facts, and the item it was placed from (to recognise a moved copy).
+type ItemFactsEntry = (std::sync::Arc<syntax::ast::Item>, FileId, std::sync::Arc<model::ItemFacts>, Option<std::sync::Arc<syntax::ast::Item>>);
 
 /// Takes what a memo holds, leaving it empty (a poisoned lock holds nothing).
 fn take_memo<T: Default>(memo: &std::sync::Mutex<T>) -> T {
@@ -105,6 +106,19 @@ fn keep_memo<T>(memo: &std::sync::Mutex<T>, value: T) {
     if let Ok(mut held) = memo.lock() {
         *held = value;
     }
+}
+
+/// Which item (parsed from its text alone) each placed item was placed from, by the placed item's
+/// address, as the last parses have it.
+fn placed_origins(db: &dyn Db) -> crate::fast_hash::FastMap<usize, std::sync::Arc<syntax::ast::Item>> {
+    let Ok(files) = db.memos().parses.lock() else { return crate::fast_hash::FastMap::default() };
+    let outcomes = files.values().flat_map(|last| last.outcomes.iter());
+    outcomes
+        .filter_map(|o| match o {
+            ChunkOutcome::Item { unplaced, placed } => Some((std::sync::Arc::as_ptr(placed) as usize, std::sync::Arc::clone(unplaced))),
+            _ => None,
+        })
+        .collect()
 }
 
 /// One file's last per-item parse: its text, its chunks and what each chunk gave.
@@ -338,6 +352,7 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
     // edit that moves no name patches the last model instead of building anew.
     let before = take_memo(&db.memos().facts);
     let mut now: Vec<ItemFactsEntry> = Vec::with_capacity(before.len());
+    let origins = placed_origins(db);
     // Items come in model order, so an item is looked for where it stood last time first; by
     // address only when the items before it were added or removed.
     let mut by_address: Option<crate::fast_hash::FastMap<usize, usize>> = None;
@@ -353,9 +368,18 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
         };
         let facts = match kept {
             Some(entry) => std::sync::Arc::clone(&entry.2),
-            None => std::sync::Arc::new(model::item_facts(file, item)),
+            None => {
+                // An item an edit before it only moved: the facts of the copy it replaces, moved.
+                let origin = origins.get(&(std::sync::Arc::as_ptr(item) as usize));
+                let moved_from =
+                    before.get(now.len()).filter(|entry| entry.1 == file && matches!((&entry.3, origin), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b)));
+                match moved_from {
+                    Some(entry) => std::sync::Arc::new(entry.2.moved(i64::from(item.span.start) - i64::from(entry.0.span.start))),
+                    None => std::sync::Arc::new(model::item_facts(file, item)),
+                }
+            }
         };
-        now.push((std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts)));
+        now.push((std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts), origins.get(&(std::sync::Arc::as_ptr(item) as usize)).cloned()));
         facts
     };
     let last = take_memo(&db.memos().model);
@@ -398,21 +422,7 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     all.extend(model.diagnostics.iter().cloned());
     if *project.per_item_parsing(db) {
         // An editor's session: check again only what the last edit may have changed.
-        // Which item each placed item was placed from, as the last parses have it.
-        let origins: crate::fast_hash::FastMap<usize, std::sync::Arc<syntax::ast::Item>> = db
-            .memos()
-            .parses
-            .lock()
-            .map(|files| {
-                let outcomes = files.values().flat_map(|last| last.outcomes.iter());
-                outcomes
-                    .filter_map(|o| match o {
-                        ChunkOutcome::Item { unplaced, placed } => Some((std::sync::Arc::as_ptr(placed) as usize, std::sync::Arc::clone(unplaced))),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let origins = placed_origins(db);
         let origin_of = |item: &std::sync::Arc<syntax::ast::Item>| origins.get(&(std::sync::Arc::as_ptr(item) as usize)).cloned();
         let (found, checked) = crate::checks::incremental::run_after_edit(model, target, take_memo(&db.memos().checks), &origin_of);
         keep_memo(&db.memos().checks, Some(checked));

@@ -18,6 +18,12 @@ impl Span {
         Span::new(self.start as usize + by, self.end as usize + by)
     }
 
+    /// The span `by` bytes further on (or back, when negative), as text moved by an edit.
+    pub fn moved(self, by: i64) -> Span {
+        let at = |n: u32| u32::try_from(i64::from(n) + by).unwrap_or(n);
+        Span { start: at(self.start), end: at(self.end) }
+    }
+
     pub fn cover(self, other: Span) -> Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }

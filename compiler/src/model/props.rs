@@ -601,6 +601,37 @@ pub struct ItemFacts {
     pub primitive: Option<Arc<PrimitiveInfo>>,
 }
 
+impl ItemFacts {
+    /// The facts of the same item moved `by` bytes (an edit before it changed the text's length).
+    pub fn moved(&self, by: i64) -> ItemFacts {
+        let diagnostics = self
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                d.span = d.span.moved(by);
+                d.labels.iter_mut().for_each(|l| l.span = l.span.moved(by));
+                d.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()).for_each(|e| e.span = e.span.moved(by));
+                d
+            })
+            .collect();
+        let primitive = self.primitive.as_ref().map(|p| {
+            let mut p = p.as_ref().clone();
+            p.span = p.span.moved(by);
+            for op in &mut p.ops {
+                op.name.span = op.name.span.moved(by);
+                op.span = op.span.moved(by);
+                op.interval_span = op.interval_span.map(|s| s.moved(by));
+                op.on_fail = op.on_fail.take().map(|(v, s)| (v, s.moved(by)));
+                op.start_delay = op.start_delay.map(|s| s.moved(by));
+                op.interval_origin = op.interval_origin.map(|s| s.moved(by));
+            }
+            Arc::new(p)
+        });
+        ItemFacts { diagnostics, primitive }
+    }
+}
+
 /// Checks one item's properties and values.
 pub fn item_facts(file: FileId, item: &Item) -> ItemFacts {
     let mut out = Vec::new();
