@@ -422,9 +422,16 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     all.extend(model.diagnostics.iter().cloned());
     if *project.per_item_parsing(db) {
         // An editor's session: check again only what the last edit may have changed.
-        let origins = placed_origins(db);
-        let origin_of = |item: &std::sync::Arc<syntax::ast::Item>| origins.get(&(std::sync::Arc::as_ptr(item) as usize)).cloned();
-        let (found, checked) = crate::checks::incremental::run_after_edit(model, target, take_memo(&db.memos().checks), &origin_of);
+        // Which item each model item was placed from: the facts memo, filled by the model build in
+        // model order, already knows (an entry that is not this very item knows nothing of it).
+        let origins: Vec<Option<std::sync::Arc<syntax::ast::Item>>> = {
+            let facts = db.memos().facts.lock();
+            let facts = facts.as_deref().map_or(&[][..], Vec::as_slice);
+            let origin =
+                |i: usize, item: &std::sync::Arc<syntax::ast::Item>| facts.get(i).filter(|e| std::sync::Arc::ptr_eq(&e.0, item)).and_then(|e| e.3.clone());
+            model.items.iter().enumerate().map(|(i, (_, item))| origin(i, item)).collect()
+        };
+        let (found, checked) = crate::checks::incremental::run_after_edit(model, target, take_memo(&db.memos().checks), origins);
         keep_memo(&db.memos().checks, Some(checked));
         let whole = crate::checks::run_whole(model, target);
         all.extend(found);

@@ -100,16 +100,11 @@ fn address(item: &Arc<Item>) -> usize {
 }
 
 /// Runs the scoped checks over what changed since `last` (everything, without it), and returns
-/// all they find, with what the next run needs.
-pub fn run_after_edit(
-    model: &Model,
-    target: Target,
-    last: Option<LastChecks>,
-    origin_of: &dyn Fn(&Arc<Item>) -> Option<Arc<Item>>,
-) -> (Vec<Diagnostic>, LastChecks) {
+/// all they find, with what the next run needs. `origins` gives, for each of the model's items,
+/// the item it was placed from (its text parsed alone), when known.
+pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, origins: Vec<Option<Arc<Item>>>) -> (Vec<Diagnostic>, LastChecks) {
     let items: Vec<Arc<Item>> = model.items.iter().map(|(_, item)| Arc::clone(item)).collect();
     let files: Vec<FileId> = model.items.iter().map(|(file, _)| *file).collect();
-    let origins: Vec<Option<Arc<Item>>> = items.iter().map(origin_of).collect();
     // Findings are owned by the item they point into, found by position: items must be in order.
     let ordered = model.items.windows(2).all(|w| matches!(w, [(fa, a), (fb, b)] if (fa, a.span.start) <= (fb, b.span.start)));
     let last = last.filter(|last| ordered && last.context.same_as(model, target));
