@@ -382,8 +382,14 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
         now.push((std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts), origins.get(&(std::sync::Arc::as_ptr(item) as usize)).cloned()));
         facts
     };
+    // The item at `index` is a copy of the last model's item there that an edit before it moved:
+    // both were placed from the same item.
+    let copied = |index: usize, last: &std::sync::Arc<syntax::ast::Item>, now: &std::sync::Arc<syntax::ast::Item>| {
+        let last_origin = before.get(index).filter(|entry| std::sync::Arc::ptr_eq(&entry.0, last)).and_then(|entry| entry.3.as_ref());
+        matches!((last_origin, origins.get(&(std::sync::Arc::as_ptr(now) as usize))), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b))
+    };
     let last = take_memo(&db.memos().model);
-    let built = match last.as_ref().and_then(|last| model::patch(last, &items, &metadata, library_items(db, project), &mut facts_of)) {
+    let built = match last.as_ref().and_then(|last| model::patch(last, &items, &metadata, library_items(db, project), &copied, &mut facts_of)) {
         Some(patched) => patched,
         None => model::build(&items, &metadata, library_items(db, project), &library_names, &mut facts_of),
     };

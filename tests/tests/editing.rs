@@ -62,6 +62,9 @@ const SWAPS: &[&[&str]] = &[
     &["enabled=false", "enabled=true"],
     // Values an agent requires to be unique.
     &["ip = \"192.0.2.10\"", "ip = \"192.0.2.11\"", "ip = \"10.0.0.11\""],
+    // Text added before a primitive's parameters: they move inside it, and findings about
+    // them (a unique value's collision) move with them.
+    &["ocf:heartbeat:IPaddr2 {", "ocf:heartbeat:IPaddr2   {"],
     // A primitive without a body that may start to migrate (and one that stops).
     &["ocf:heartbeat:Dummy\n", "ocf:heartbeat:Dummy { meta { allow-migrate = true } }\n"],
     &[" { meta { allow-migrate = true } }", ""],

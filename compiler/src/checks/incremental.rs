@@ -32,6 +32,7 @@ use crate::model::Model;
 use crate::span::Span;
 use crate::syntax::ast::{Item, ItemKind, PrimitiveSource, SetKind};
 use crate::syntax::names::{visit_names, NameRole};
+use crate::syntax::Moves;
 
 /// More changed items than this, and checking everything is about as quick.
 const MOST_CHANGED: usize = 64;
@@ -112,10 +113,11 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
     // Where each item stands, by address. With as many items as last time, every item that
     // stayed stands where it stood: only the changed positions are looked at and updated.
     let mut index = std::mem::take(&mut last.index);
-    let (added, removed): (Vec<usize>, Vec<Arc<Item>>) = if items.len() == last.items.len() {
+    let mut moves = Moves::default();
+    let (added, removed): (Vec<usize>, Vec<(FileId, Arc<Item>)>) = if items.len() == last.items.len() {
         let changed: Vec<usize> = (0..items.len()).filter(|&i| !matches!((items.get(i), last.items.get(i)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))).collect();
         // Items an edit of another item's length only moved keep their findings, moved with them.
-        let moves = moves(&last, &items, &files, &origins, &changed);
+        moves = moved_items(&last, &items, &files, &origins, &changed);
         let moved_owner: FastMap<usize, usize> = moves.items.iter().filter_map(|&(i, _)| Some((address(last.items.get(i)?), address(items.get(i)?)))).collect();
         for &(i, _) in &moves.items {
             if let (Some(old), Some(new)) = (last.items.get(i), items.get(i)) {
@@ -135,12 +137,11 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
             if let Some(&now) = moved_owner.get(owner) {
                 *owner = now;
             }
-            moves.shift(d);
+            moves.diagnostic(d);
         }
-        last.unique.iter_mut().for_each(|d| moves.shift(d));
         let changed: Vec<usize> = changed.into_iter().filter(|i| moves.items.binary_search_by_key(i, |&(m, _)| m).is_err()).collect();
-        let removed: Vec<Arc<Item>> = changed.iter().filter_map(|&i| last.items.get(i)).cloned().collect();
-        for item in &removed {
+        let removed: Vec<(FileId, Arc<Item>)> = changed.iter().filter_map(|&i| Some((*last.files.get(i)?, Arc::clone(last.items.get(i)?)))).collect();
+        for (_, item) in &removed {
             index.remove(&address(item));
         }
         for &i in &changed {
@@ -151,23 +152,37 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
         let before = index;
         index = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
         let added = items.iter().enumerate().filter(|(_, item)| !before.contains_key(&address(item))).map(|(i, _)| i).collect();
-        (added, last.items.iter().filter(|item| !index.contains_key(&address(item))).cloned().collect())
+        let removed = last.items.iter().zip(&last.files).filter(|(item, _)| !index.contains_key(&address(item)));
+        (added, removed.map(|(item, file)| (*file, Arc::clone(item))).collect())
     };
     let added_items = added.iter().filter_map(|&i| items.get(i));
+    let removed_items = removed.iter().map(|(_, item)| item);
     if added.len() + removed.len() > MOST_CHANGED
-        || added_items.clone().chain(removed.iter()).any(|item| affects_everything(item))
-        || declared(added_items.clone()) != declared(removed.iter())
+        || added_items.clone().chain(removed_items.clone()).any(|item| affects_everything(item))
+        || declared(added_items.clone()) != declared(removed_items.clone())
     {
         return check_everything(model, target, items, files, origins);
     }
-    let same_parameters = parameters(added_items.clone()) == parameters(removed.iter());
-    for item in &removed {
+    // `agent_unique` is run again only when an agent or parameter changed. Parameters that only
+    // moved inside their changed item keep their findings, which move with them.
+    let parameters_before = parameters(removed.iter().map(|(file, item)| (*file, item)));
+    let parameters_now = parameters(added.iter().filter_map(|&i| Some((*files.get(i)?, items.get(i)?))));
+    let same_parameters = same_but_places(&parameters_before, &parameters_now);
+    if same_parameters {
+        for (before, now) in parameters_before.iter().zip(&parameters_now) {
+            for (old, new) in before.3.iter().zip(&now.3) {
+                moves.respan(before.2, old.2, new.2);
+            }
+        }
+    }
+    last.unique.iter_mut().for_each(|d| moves.diagnostic(d));
+    for item in removed_items.clone() {
         forget(&mut last.mentions, item);
     }
     for item in added_items.clone() {
         remember(&mut last.mentions, item);
     }
-    let scope = scope_of_edit(model, &last.mentions, &index, &added, added_items.chain(removed.iter()));
+    let scope = scope_of_edit(model, &last.mentions, &index, &added, added_items.chain(removed_items));
     let mut found: Vec<(usize, Diagnostic)> = last.found.into_iter().filter(|(owner, _)| index.get(owner).is_some_and(|&i| !scope.includes(i))).collect();
     let (scoped, unique) = std::thread::scope(|threads| {
         let unique = (!same_parameters).then(|| threads.spawn(|| super::run_unique(model, target)));
@@ -219,80 +234,45 @@ fn check_everything(
     (diagnostics, LastChecks { items, files, origins, index, mentions, found, unique, context: Context::of(model, target), checked: None })
 }
 
-/// One primitive as `agent_unique` reads it: its name, agent or template, and parameters as
-/// written (key, value and where the value stands).
-type WrittenParameters<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str, Span)>);
+/// One primitive as `agent_unique` reads it: its name, agent or template, file, and parameters
+/// as written (key, value and where the value stands).
+type WrittenParameters<'a> = (&'a str, &'a str, FileId, Vec<(&'a str, &'a str, Span)>);
 
 /// What `agent_unique` reads of some items, sorted by name.
-fn parameters<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<WrittenParameters<'a>> {
+fn parameters<'a>(items: impl Iterator<Item = (FileId, &'a Arc<Item>)>) -> Vec<WrittenParameters<'a>> {
     let mut found = Vec::new();
-    for item in items {
+    for (file, item) in items {
         let ItemKind::Primitive { name, source, body, .. } = &item.kind else { continue };
         let source = match source {
             PrimitiveSource::Agent(a) | PrimitiveSource::Template(a) => a.text.as_str(),
         };
         let sets = body.sets.iter().filter(|s| s.kind == SetKind::Params).flat_map(|s| s.entries.iter());
         let written = body.assigns.iter().chain(sets).map(|a| (a.key.text.as_str(), a.value.text.as_str(), a.value.span)).collect();
-        found.push((name.text.as_str(), source, written));
+        found.push((name.text.as_str(), source, file, written));
     }
     found.sort();
     found
 }
 
-/// The items an edit only moved, and by how much: per file, every changed item from the first
-/// moved one on is the same item placed again, all by one distance. Anything else (two edits
-/// that moved different parts by different distances) counts as changed.
-struct Moves {
-    /// Positions (sorted) of the moved items, with their file.
-    items: Vec<(usize, FileId)>,
-    /// Per file: spans from this offset on (before the edit) moved by this many bytes.
-    shifts: Vec<(FileId, u32, i64)>,
+/// Whether two readings of `parameters` differ at most in where the values stand.
+fn same_but_places(before: &[WrittenParameters<'_>], now: &[WrittenParameters<'_>]) -> bool {
+    let same_written = |a: &[(&str, &str, Span)], b: &[(&str, &str, Span)]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x.0, x.1) == (y.0, y.1));
+    before.len() == now.len() && before.iter().zip(now).all(|(a, b)| (a.0, a.1, a.2) == (b.0, b.1, b.2) && same_written(&a.3, &b.3))
 }
 
-impl Moves {
-    /// Moves a kept finding's spans with the text they point into.
-    fn shift(&self, d: &mut Diagnostic) {
-        let spans = std::iter::once((d.file, &mut d.span))
-            .chain(d.labels.iter_mut().map(|l| (l.file, &mut l.span)))
-            .chain(d.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()).map(|e| (e.file, &mut e.span)));
-        for (file, span) in spans {
-            if let Some(&(_, _, by)) = self.shifts.iter().find(|(f, from, _)| *f == file && span.start >= *from) {
-                let moved = |at: u32| u32::try_from(i64::from(at) + by).unwrap_or(at);
-                *span = Span { start: moved(span.start), end: moved(span.end) };
-            }
-        }
-    }
-}
-
-fn moves(last: &LastChecks, items: &[Arc<Item>], files: &[FileId], origins: &[Option<Arc<Item>>], changed: &[usize]) -> Moves {
-    let mut moves = Moves { items: Vec::new(), shifts: Vec::new() };
-    let mut by_file: Vec<(FileId, Vec<(usize, i64)>)> = Vec::new();
-    for &i in changed {
-        let (Some(file), Some(old_file)) = (files.get(i), last.files.get(i)) else { continue };
-        let (Some(Some(origin)), Some(Some(old_origin))) = (origins.get(i), last.origins.get(i)) else { continue };
-        let (Some(new), Some(old)) = (items.get(i), last.items.get(i)) else { continue };
-        if file != old_file || !Arc::ptr_eq(origin, old_origin) {
-            continue;
-        }
-        let by = i64::from(new.span.start) - i64::from(old.span.start);
-        match by_file.iter_mut().find(|(f, _)| f == file) {
-            Some((_, list)) => list.push((i, by)),
-            None => by_file.push((*file, vec![(i, by)])),
-        }
-    }
-    for (file, list) in by_file {
-        let Some(&(first, by)) = list.first() else { continue };
-        // One distance, and every item of the file from the first moved one on moved with it.
-        let tail = (first..items.len()).filter(|&i| files.get(i) == Some(&file)).count();
-        if list.iter().any(|&(_, b)| b != by) || list.len() != tail {
-            continue;
-        }
-        let Some(from) = last.items.get(first).map(|old| old.span.start) else { continue };
-        moves.items.extend(list.iter().map(|&(i, _)| (i, file)));
-        moves.shifts.push((file, from, by));
-    }
-    moves.items.sort_unstable();
-    moves
+/// Which of the `changed` positions hold copies of the item that stood there, moved by an edit
+/// before them (same file, same origin).
+fn moved_items(last: &LastChecks, items: &[Arc<Item>], files: &[FileId], origins: &[Option<Arc<Item>>], changed: &[usize]) -> Moves {
+    let copies: Vec<(usize, FileId, u32, u32)> = changed
+        .iter()
+        .filter_map(|&i| {
+            let (file, old_file) = (files.get(i)?, last.files.get(i)?);
+            let (origin, old_origin) = (origins.get(i)?.as_ref()?, last.origins.get(i)?.as_ref()?);
+            let (new, old) = (items.get(i)?, last.items.get(i)?);
+            (file == old_file && Arc::ptr_eq(origin, old_origin)).then_some((i, *file, old.span.start, new.span.start))
+        })
+        .collect();
+    Moves::among(&copies, files)
 }
 
 /// Items whose change may change what is found about any item.

@@ -408,17 +408,24 @@ pub fn build(
     model
 }
 
+/// Whether the item at an index (last, now) is a copy of the last model's item there that an
+/// edit before it moved.
+pub type IsMovedCopy<'a> = dyn Fn(usize, &Arc<Item>, &Arc<Item>) -> bool + 'a;
+
 /// The model `build` would give after an edit, made from the model before it when the edit
 /// changed only what no other item's resolution reads: each changed item declares and names the
 /// same things at the same places, and is a primitive (with the same agent), group, clone,
 /// bundle, constraint, tag, alert or ACL item. Then the names, containment and settings are the
 /// last model's (shared, not copied), and only the changed items' facts are worked out again.
-/// `None` when the edit needs a full build.
+/// Items the edit only moved (`copied` tells a moved copy of the last model's item at the same
+/// index) keep theirs too, moved with their text (`syntax::Moves`). `None` when the edit needs a
+/// full build.
 pub fn patch(
     last: &Model,
     files: &[(FileId, &[Arc<Item>])],
     metadata: &[(String, String, crate::agents::AgentSchema)],
     stdlib: &[Arc<Item>],
+    copied: &IsMovedCopy<'_>,
     facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>,
 ) -> Option<Model> {
     const MOST_CHANGED: usize = 64;
@@ -427,35 +434,58 @@ pub fn patch(
         return None;
     }
     let mut changed = Vec::new();
+    let mut copies = Vec::new();
     for (index, ((file, item), (last_file, last_item))) in items.iter().zip(&last.items).enumerate() {
-        if Arc::ptr_eq(item, last_item) && file == last_file {
+        if file != last_file {
+            return None;
+        }
+        if Arc::ptr_eq(item, last_item) {
             continue;
         }
-        if file != last_file || changed.len() == MOST_CHANGED || !same_outline(last_item, item) {
+        if copied(index, last_item, item) {
+            copies.push((index, *file, last_item.span.start, item.span.start));
+            continue;
+        }
+        if changed.len() == MOST_CHANGED || !same_outline(last_item, item) {
             return None;
         }
         changed.push(index);
+    }
+    let moves = crate::syntax::Moves::among(&copies, &items.iter().map(|(file, _)| *file).collect::<Vec<_>>());
+    if moves.items.len() != copies.len() {
+        return None;
     }
     let agents = agents::merge(&items, metadata, stdlib);
     if agents != last.agents {
         return None;
     }
+    let mut diagnostics = last.diagnostics.get(..last.naming_diagnostics)?.to_vec();
+    let (symbols, nodes) = if moves.is_empty() {
+        (Arc::clone(&last.symbols), Arc::clone(&last.nodes))
+    } else {
+        diagnostics.iter_mut().for_each(|d| moves.diagnostic(d));
+        let mut symbols = last.symbols.as_ref().clone();
+        symbols.values_mut().for_each(|s| s.span = moves.span(s.file, s.span));
+        let mut nodes = last.nodes.as_ref().clone();
+        nodes.values_mut().for_each(|(file, span)| *span = moves.span(*file, *span));
+        (Arc::new(symbols), Arc::new(nodes))
+    };
     let mut model = Model {
         items,
-        symbols: Arc::clone(&last.symbols),
-        nodes: Arc::clone(&last.nodes),
+        symbols,
+        nodes,
         parent: Arc::clone(&last.parent),
         primitives: Arc::clone(&last.primitives),
         stonith_enabled: last.stonith_enabled,
-        stonith_enabled_at: last.stonith_enabled_at,
+        stonith_enabled_at: last.stonith_enabled_at.map(|(file, span)| (file, moves.span(file, span))),
         has_fencing_device: last.has_fencing_device,
         agents,
         agent_names: last.agent_names.clone(),
-        diagnostics: last.diagnostics.get(..last.naming_diagnostics)?.to_vec(),
+        diagnostics,
         option_items: last.option_items.clone(),
         naming_diagnostics: last.naming_diagnostics,
     };
-    props::patch_items(&mut model, &changed, facts_of);
+    props::patch_items(&mut model, &changed, !moves.is_empty(), facts_of);
     Some(model)
 }
 

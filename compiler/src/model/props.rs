@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::{Agent, Model, OpInfo, PrimitiveInfo};
 use crate::diagnostics::{codes, did_you_mean, Diagnostic, FileId};
+use crate::fast_hash::FastMap;
 use crate::span::Span;
 use crate::syntax::ast::{Assign, AttrSet, Body, BundlePart, Expr, Item, ItemKind, PrimitiveSource, ResourceSet, SetKind};
 use crate::values;
@@ -527,26 +528,40 @@ pub(super) fn check_items(model: &mut Model, facts_of: &mut dyn FnMut(FileId, &A
         }
     }
     let primitives = collect_facts(model, facts_of, &mut out);
-    // Primitives derived from a template inherit its agent and operations.
-    let templates: std::collections::HashMap<String, Arc<PrimitiveInfo>> =
-        primitives.iter().filter(|(_, p)| model.kind_of(&p.name) == Some(super::SymbolKind::Template)).map(|(_, p)| (p.name.clone(), Arc::clone(p))).collect();
-    for (_, p) in primitives {
-        let p = inherit(p, |t| templates.get(t));
-        Arc::make_mut(&mut model.primitives).entry(p.name.clone()).or_insert(p);
-    }
+    fill_primitives(model, primitives);
     model.diagnostics.extend(out);
 }
 
+/// Fills `model.primitives` from every item's primitive or template (with its item's index):
+/// primitives derived from a template inherit its agent and operations.
+fn fill_primitives(model: &mut Model, primitives: Vec<(usize, Arc<PrimitiveInfo>)>) {
+    let templates: std::collections::HashMap<String, Arc<PrimitiveInfo>> =
+        primitives.iter().filter(|(_, p)| model.kind_of(&p.name) == Some(super::SymbolKind::Template)).map(|(_, p)| (p.name.clone(), Arc::clone(p))).collect();
+    let map = Arc::make_mut(&mut model.primitives);
+    for (_, p) in primitives {
+        let p = inherit(p, |t| templates.get(t));
+        map.entry(p.name.clone()).or_insert(p);
+    }
+}
+
 /// The same for a model patched after an edit (`model::patch`): every item's facts again (from
-/// the memo, but for `changed`), and the primitives of the changed items replaced.
-pub(super) fn patch_items(model: &mut Model, changed: &[usize], facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>) {
+/// the memo, but for `changed`), and the primitives of the changed items replaced; all of them
+/// when items `moved` (a moved primitive's spans moved, and so did a template's inherited ops).
+pub(super) fn patch_items(model: &mut Model, changed: &[usize], moved: bool, facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>) {
     let mut out = Vec::new();
     let primitives = collect_facts(model, facts_of, &mut out);
-    for (index, p) in primitives.iter().filter(|(index, _)| changed.binary_search(index).is_ok()) {
-        // As `check_items` has it: of primitives and templates sharing a name, the first counts.
-        if primitives.iter().find(|(_, q)| q.name == p.name).is_some_and(|(first, _)| first == index) {
-            // (`patch` leaves primitives derived from a template to a full build.)
-            Arc::make_mut(&mut model.primitives).insert(p.name.clone(), Arc::clone(p));
+    if moved {
+        let mut map = FastMap::default();
+        map.reserve(primitives.len());
+        model.primitives = Arc::new(map);
+        fill_primitives(model, primitives);
+    } else {
+        for (index, p) in primitives.iter().filter(|(index, _)| changed.binary_search(index).is_ok()) {
+            // As `check_items` has it: of primitives and templates sharing a name, the first counts.
+            if primitives.iter().find(|(_, q)| q.name == p.name).is_some_and(|(first, _)| first == index) {
+                // (`patch` leaves primitives derived from a template to a full build.)
+                Arc::make_mut(&mut model.primitives).insert(p.name.clone(), Arc::clone(p));
+            }
         }
     }
     model.diagnostics.extend(out);

@@ -2,7 +2,7 @@
 //! from its own text is reused wherever that text ends up after an edit elsewhere.
 
 use super::ast::*;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, FileId};
 use crate::span::Span;
 
 /// Adds `by` bytes to every span.
@@ -294,5 +294,83 @@ impl Shift for Diagnostic {
         for edit in self.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()) {
             edit.span.shift(by);
         }
+    }
+}
+
+/// An item that may have only moved: its index, its file, and where it started before the edit
+/// and starts now.
+pub type MovedCopy = (usize, FileId, u32, u32);
+
+/// Where an edit that changed the text's length moved the items after it. Items are "moved"
+/// when each is a copy of the item at the same index before the edit, and, per file, every item
+/// from the first moved one on moved by one distance: then every span from that item's old
+/// start on moved by that distance, whichever item or finding it belongs to. The model patch
+/// and the incremental checks both move what they kept by this one rule.
+#[derive(Debug, Default)]
+pub struct Moves {
+    /// Indices (sorted) of the moved items, with their file.
+    pub items: Vec<(usize, FileId)>,
+    /// Per file: spans from this offset on (before the edit) moved by this many bytes.
+    shifts: Vec<(FileId, u32, i64)>,
+    /// Single spans (before, now) inside changed items, which moved inside them.
+    respans: Vec<(FileId, Span, Span)>,
+}
+
+impl Moves {
+    /// The moves among `copies`: (index, file, start before, start now) of items that are
+    /// copies of the item at the same index before the edit, sorted by index. `files` gives
+    /// every item's file. A file whose copies break the rule has no moves (its copies count as
+    /// changed).
+    pub fn among(copies: &[MovedCopy], files: &[FileId]) -> Moves {
+        let mut moves = Moves::default();
+        let mut by_file: Vec<(FileId, Vec<&MovedCopy>)> = Vec::new();
+        for copy in copies {
+            match by_file.iter_mut().find(|(f, _)| *f == copy.1) {
+                Some((_, list)) => list.push(copy),
+                None => by_file.push((copy.1, vec![copy])),
+            }
+        }
+        let distance = |&&(_, _, before, now): &&MovedCopy| i64::from(now) - i64::from(before);
+        for (file, list) in by_file {
+            let Some(first) = list.first() else { continue };
+            let by = distance(first);
+            let tail = files.iter().skip(first.0).filter(|&&f| f == file).count();
+            if list.len() != tail || list.iter().any(|copy| distance(copy) != by) {
+                continue;
+            }
+            moves.items.extend(list.iter().map(|&&(i, ..)| (i, file)));
+            moves.shifts.push((file, first.2, by));
+        }
+        moves.items.sort_unstable();
+        moves
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.shifts.is_empty() && self.respans.is_empty()
+    }
+
+    /// Records that the text at `before` (in a changed item) stands at `now` after the edit.
+    pub fn respan(&mut self, file: FileId, before: Span, now: Span) {
+        if before != now {
+            self.respans.push((file, before, now));
+        }
+    }
+
+    /// Where a span of `file` from before the edit stands now.
+    pub fn span(&self, file: FileId, span: Span) -> Span {
+        if let Some(&(_, _, now)) = self.respans.iter().find(|(f, before, _)| *f == file && *before == span) {
+            return now;
+        }
+        match self.shifts.iter().find(|(f, from, _)| *f == file && span.start >= *from) {
+            Some(&(_, _, by)) => span.moved(by),
+            None => span,
+        }
+    }
+
+    /// Moves a kept finding's spans with the text they point into.
+    pub fn diagnostic(&self, d: &mut Diagnostic) {
+        d.span = self.span(d.file, d.span);
+        d.labels.iter_mut().for_each(|l| l.span = self.span(l.file, l.span));
+        d.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()).for_each(|e| e.span = self.span(e.file, e.span));
     }
 }
