@@ -73,8 +73,15 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelAr
             Some(dir) => dir.join(format!("test-{}", index + 1)),
             None => std::env::temp_dir().join(format!("hapolicy-test-{}-{index}", std::process::id())),
         };
-        let mut report =
-            TestReport { name: test.name.text.clone(), file: path.to_string(), line, passed: false, outcomes: Vec::new(), transition: Vec::new(), error: None };
+        let mut report = TestReport {
+            name: test.name.text.to_string(),
+            file: path.to_string(),
+            line,
+            passed: false,
+            outcomes: Vec::new(),
+            transition: Vec::new(),
+            error: None,
+        };
         match run_test(&tools, compiler.model(), &cib, test, text, &scratch) {
             Ok((outcomes, transition)) => {
                 report.passed = outcomes.iter().all(|o| o.passed);

@@ -115,7 +115,7 @@ fn placed_origins(db: &dyn Db) -> crate::fast_hash::FastMap<usize, std::sync::Ar
     let outcomes = files.values().flat_map(|last| last.outcomes.iter());
     outcomes
         .filter_map(|o| match o {
-            ChunkOutcome::Item { unplaced, placed } => Some((std::sync::Arc::as_ptr(placed) as usize, std::sync::Arc::clone(unplaced))),
+            ChunkOutcome::Item { unplaced, placed: Some(placed) } => Some((std::sync::Arc::as_ptr(placed) as usize, std::sync::Arc::clone(unplaced))),
             _ => None,
         })
         .collect()
@@ -130,8 +130,9 @@ pub struct LastParse {
 }
 
 enum ChunkOutcome {
-    /// The item parsed from the chunk's text alone (spans from 0), and moved to where it stands.
-    Item { unplaced: std::sync::Arc<syntax::ast::Item>, placed: std::sync::Arc<syntax::ast::Item> },
+    /// The item parsed from the chunk's text alone (spans from 0), and moved to where it stands
+    /// (`None` only until `place` has placed it).
+    Item { unplaced: std::sync::Arc<syntax::ast::Item>, placed: Option<std::sync::Arc<syntax::ast::Item>> },
     /// The chunk's syntax error, with spans from the chunk's start.
     Error(Diagnostic),
     /// A `test` block: small, not configuration, parsed again each time.
@@ -159,6 +160,8 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
     };
     let mut parsed = ParsedFile { items: Vec::with_capacity(chunks.len()), ..ParsedFile::default() };
     let mut outcomes = Vec::with_capacity(chunks.len());
+    // Items parsed or moved, placed after the loop (on two threads when many moved).
+    let mut to_place = Vec::new();
     for (position, chunk) in chunks.iter().enumerate() {
         let start = chunk.span.start as usize;
         // Tests are small and not configuration: parsed in place, without the per-item cache.
@@ -176,22 +179,27 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
             None => {
                 let source = text.get(chunk.span.range()).unwrap_or("");
                 match parse_item_text(db, ItemText::new(db, source, chunk.starts_with_keyword)) {
-                    Ok(item) => ChunkOutcome::Item { unplaced: std::sync::Arc::clone(item), placed: placed_at(item, start) },
+                    Ok(item) => ChunkOutcome::Item { unplaced: std::sync::Arc::clone(item), placed: None },
                     Err(error) => ChunkOutcome::Error(error.clone()),
                 }
             }
         };
         match &outcome {
-            ChunkOutcome::Item { placed, .. } => parsed.items.push(std::sync::Arc::clone(placed)),
+            ChunkOutcome::Item { placed: None, .. } => to_place.push((outcomes.len(), start)),
             ChunkOutcome::Error(error) => {
                 let mut moved = error.clone();
                 syntax::Shift::shift(&mut moved, chunk.span.start);
                 parsed.errors.push(moved);
             }
-            ChunkOutcome::Test => {}
+            ChunkOutcome::Item { .. } | ChunkOutcome::Test => {}
         }
         outcomes.push(outcome);
     }
+    place(&mut outcomes, &to_place);
+    parsed.items.extend(outcomes.iter().filter_map(|o| match o {
+        ChunkOutcome::Item { placed, .. } => placed.clone(),
+        _ => None,
+    }));
     // The text is kept in the last text's buffer: a large file then costs a copy per edit, but
     // no fresh pages.
     let mut kept = String::new();
@@ -238,12 +246,44 @@ fn unchanged_outcome(last: &LastParse, change: syntax::TextChange, text: &str, p
         return None;
     }
     match last.outcomes.get(index)? {
-        ChunkOutcome::Item { unplaced, placed } => Some(ChunkOutcome::Item {
-            unplaced: std::sync::Arc::clone(unplaced),
-            placed: if old_start == start { std::sync::Arc::clone(placed) } else { placed_at(unplaced, start) },
-        }),
+        ChunkOutcome::Item { unplaced, placed } => {
+            Some(ChunkOutcome::Item { unplaced: std::sync::Arc::clone(unplaced), placed: if old_start == start { placed.clone() } else { None } })
+        }
         ChunkOutcome::Error(error) => Some(ChunkOutcome::Error(error.clone())),
         ChunkOutcome::Test => None,
+    }
+}
+
+/// Places the items `to_place` lists (outcome index, start): after an edit that changed the
+/// text's length, every item after it is copied, which on a large file is worth a second thread.
+fn place(outcomes: &mut [ChunkOutcome], to_place: &[(usize, usize)]) {
+    const ON_TWO_THREADS_FROM: usize = 2_000;
+    let placed_of = |list: &[(usize, usize)], outcomes: &[ChunkOutcome]| -> Vec<std::sync::Arc<syntax::ast::Item>> {
+        let unplaced = list.iter().filter_map(|&(i, start)| match outcomes.get(i) {
+            Some(ChunkOutcome::Item { unplaced, .. }) => Some((unplaced, start)),
+            _ => None,
+        });
+        unplaced.map(|(unplaced, start)| placed_at(unplaced, start)).collect()
+    };
+    let placed = if to_place.len() < ON_TWO_THREADS_FROM {
+        placed_of(to_place, outcomes)
+    } else {
+        let (first, second) = to_place.split_at(to_place.len() / 2);
+        let shared: &[ChunkOutcome] = outcomes;
+        std::thread::scope(|scope| {
+            let later = scope.spawn(|| placed_of(second, shared));
+            let mut placed = placed_of(first, shared);
+            match later.join() {
+                Ok(rest) => placed.extend(rest),
+                Err(_) => placed.extend(placed_of(second, shared)),
+            }
+            placed
+        })
+    };
+    for (&(i, _), item) in to_place.iter().zip(placed) {
+        if let Some(ChunkOutcome::Item { placed, .. }) = outcomes.get_mut(i) {
+            *placed = Some(item);
+        }
     }
 }
 
@@ -742,7 +782,7 @@ mod tests {
         let memo = compiler.db.memos().checks.lock().unwrap();
         let checked = memo.as_ref().unwrap().checked()?;
         let model = compiler.model();
-        Some(checked.iter().map(|&i| model.items[i].1.name().map_or_else(|| "(unnamed)".to_string(), |n| n.text.clone())).collect())
+        Some(checked.iter().map(|&i| model.items[i].1.name().map_or_else(|| "(unnamed)".to_string(), |n| n.text.to_string())).collect())
     }
 
     #[test]

@@ -336,11 +336,11 @@ fn before_and_after() {
 
 fn s(text: &str) -> Spanned {
     // Spans of built trees mean nothing; make them deliberately wrong.
-    Spanned { text: text.to_string(), span: Span::new(999, 3) }
+    Spanned { text: text.into(), span: Span::new(999, 3) }
 }
 
 fn v(text: &str) -> Value {
-    Value { text: text.to_string(), quoted: false, span: Span::new(7, 7) }
+    Value { text: text.into(), quoted: false, span: Span::new(7, 7) }
 }
 
 fn a(key: &str, value: &str) -> Assign {

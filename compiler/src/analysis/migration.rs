@@ -456,7 +456,7 @@ fn restart_risks(model: &Model, status: Option<&ClusterStatus>, primitive: &str,
         if !model.kind_of(edge.first).is_some_and(SymbolKind::is_resource) {
             continue;
         }
-        let at = Some((edge.file, edge.then.span, edge.then.text.clone()));
+        let at = Some((edge.file, edge.then.span, edge.then.text.to_string()));
         if is_clone_like(model, edge.first) {
             if !matches!(edge.first_action, "start" | "promote") {
                 continue;
@@ -492,14 +492,14 @@ fn restart_risks(model: &Model, status: Option<&ClusterStatus>, primitive: &str,
                 for member in members.iter().take_while(|m| m.text != primitive) {
                     if !all_migratable(model, status, &member.text) {
                         risks.push(RestartRisk {
-                            dependency: member.text.clone(),
+                            dependency: member.text.to_string(),
                             kind: RiskKind::GroupMemberBefore,
                             constraint: None,
                             detail: format!(
                                 "`{}` comes before it in the group `{group}` and cannot migrate: it restarts, and every later member with it",
                                 member.text
                             ),
-                            at: me.map(|m| (*file, m.span, m.text.clone())),
+                            at: me.map(|m| (*file, m.span, m.text.to_string())),
                         });
                     }
                 }

@@ -63,7 +63,7 @@ pub fn declarations_with_meta<'m>(model: &'m Model, scope: &Scope, key: &str) ->
             continue;
         }
         if let Some((file, entry)) = own_meta(model, &name.text, key) {
-            out.push((name.text.clone(), file, entry));
+            out.push((name.text.to_string(), file, entry));
         }
     }
     out

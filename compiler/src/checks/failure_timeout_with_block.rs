@@ -48,7 +48,7 @@ pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagno
             let Some((_, block_span)) = &op.on_fail else { continue };
             let which = match op.interval_ms {
                 Some(ms) if ms > 0 => format!("{} {}", op.name.text, values::format_duration(ms)),
-                _ => op.name.text.clone(),
+                _ => op.name.text.to_string(),
             };
             out.push(
                 Diagnostic::new(

@@ -304,7 +304,7 @@ fn declared<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<(&'a str, Spa
 
 fn remember(mentions: &mut FastMap<String, Vec<usize>>, item: &Arc<Item>) {
     visit_names(item, &mut |name, _| {
-        let at = mentions.entry(name.text.clone()).or_default();
+        let at = mentions.entry(name.text.to_string()).or_default();
         if at.last() != Some(&address(item)) {
             at.push(address(item));
         }
@@ -313,10 +313,10 @@ fn remember(mentions: &mut FastMap<String, Vec<usize>>, item: &Arc<Item>) {
 
 fn forget(mentions: &mut FastMap<String, Vec<usize>>, item: &Arc<Item>) {
     visit_names(item, &mut |name, _| {
-        if let Some(at) = mentions.get_mut(&name.text) {
+        if let Some(at) = mentions.get_mut(name.text.as_str()) {
             at.retain(|&a| a != address(item));
             if at.is_empty() {
-                mentions.remove(&name.text);
+                mentions.remove(name.text.as_str());
             }
         }
     });
@@ -334,7 +334,7 @@ fn scope_of_edit<'a>(
     let mut names: FastSet<String> = FastSet::default();
     for item in changed {
         visit_names(item, &mut |name, _| {
-            names.insert(name.text.clone());
+            names.insert(name.text.to_string());
         });
     }
     let mut related: FastSet<String> = FastSet::default();

@@ -102,7 +102,7 @@ pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagno
             if dependents.is_empty() || !dependents.iter().all(|p| analysis.resource(p).is_some_and(migration::ResourceMigration::can_live_migrate)) {
                 continue;
             }
-            let migrating = Spanned { text: named.clone(), span: *span };
+            let migrating = Spanned { text: named.clone().into(), span: *span };
             let (relation, help) = match risk.kind {
                 RiskKind::GroupMemberBefore => {
                     ("follows, in its group,", format!("put `{named}` before `{}` in the group, or take it out of the group", risk.dependency))

@@ -61,7 +61,7 @@ impl Scope {
             None => Box::new(model.primitives.values().map(AsRef::as_ref)),
             Some(items) => Box::new(items.iter().filter_map(move |&i| {
                 let (_, item) = model.items.get(i)?;
-                let name = &item.name()?.text;
+                let name = item.name()?.text.as_str();
                 // Only the declaration that counts: a duplicate name's second item declares nothing.
                 model.symbol(name).filter(|s| s.item == i)?;
                 model.primitives.get(name).map(AsRef::as_ref)

@@ -86,7 +86,7 @@ impl Gen<'_> {
     fn nvset(&mut self, spec: SetSpec<'_>, default_id: &str, score: Option<i64>) -> Element {
         let mut set = Element::new(spec.element);
         if let Some(reference) = spec.reference {
-            set.set("id-ref", reference.text.clone());
+            set.set("id-ref", reference.text.to_string());
             return set;
         }
         let id = match spec.name {
@@ -216,18 +216,18 @@ impl Gen<'_> {
                     .attr("attribute", node_attribute(&attr.text))
                     .attr("operation", operation(&op.text));
                 match value {
-                    CompareValue::Literal(v) => e.set("value", v.text.clone()),
+                    CompareValue::Literal(v) => e.set("value", v.text.to_string()),
                     CompareValue::Param(k) => {
-                        e.set("value", k.text.clone());
+                        e.set("value", k.text.to_string());
                         e.set("value-source", "param");
                     }
                     CompareValue::Meta(k) => {
-                        e.set("value", k.text.clone());
+                        e.set("value", k.text.to_string());
                         e.set("value-source", "meta");
                     }
                 }
                 if let Some(t) = ty {
-                    e.set("type", t.text.clone());
+                    e.set("type", t.text.to_string());
                 }
                 vec![e]
             }
@@ -244,7 +244,7 @@ impl Gen<'_> {
                             .attr("id", self.ids.fresh(&base))
                             .attr("attribute", attribute)
                             .attr("operation", operation(&cmp.text))
-                            .attr("value", values::parse_score(&value.text).map_or_else(|_| value.text.clone(), values::format_score))
+                            .attr("value", values::parse_score(&value.text).map_or_else(|_| value.text.to_string(), values::format_score))
                             .attr("type", "integer")
                     })
                     .collect()
@@ -254,17 +254,17 @@ impl Gen<'_> {
                 match date {
                     DateExpr::Gt(v) => {
                         e.set("operation", "gt");
-                        e.set("start", v.text.clone());
+                        e.set("start", v.text.to_string());
                     }
                     DateExpr::Lt(v) => {
                         e.set("operation", "lt");
-                        e.set("end", v.text.clone());
+                        e.set("end", v.text.to_string());
                     }
                     DateExpr::InRange { start, end, duration } => {
                         e.set("operation", "in_range");
-                        e.set("start", start.text.clone());
+                        e.set("start", start.text.to_string());
                         if let Some(end) = end {
-                            e.set("end", end.text.clone());
+                            e.set("end", end.text.to_string());
                         }
                         if let Some(d) = duration {
                             let id = self.ids.fresh(&format!("{rule_id}-duration"));
@@ -279,7 +279,7 @@ impl Gen<'_> {
                 let mut spec = Element::new("date_spec").attr("id", self.ids.fresh(&format!("{id}-spec")));
                 for f in fields {
                     if let Some(key) = date_spec_key(&f.key.text) {
-                        spec.set(key, f.value.text.clone());
+                        spec.set(key, f.value.text.to_string());
                     }
                 }
                 vec![Element::new("date_expression").attr("id", id).attr("operation", "date_spec").child(spec)]
@@ -305,9 +305,9 @@ impl Gen<'_> {
                 vec![e]
             }
             Expr::Operation { name, interval, .. } => {
-                let mut e = Element::new("op_expression").attr("id", self.ids.fresh(&base)).attr("name", name.text.clone());
+                let mut e = Element::new("op_expression").attr("id", self.ids.fresh(&base)).attr("name", name.text.to_string());
                 if let Some(i) = interval {
-                    e.set("interval", values::parse_duration(&i.text).map_or_else(|_| i.text.clone(), |d| values::format_duration(d.ms)));
+                    e.set("interval", values::parse_duration(&i.text).map_or_else(|_| i.text.to_string(), |d| values::format_duration(d.ms)));
                 }
                 vec![e]
             }
@@ -338,7 +338,7 @@ impl Gen<'_> {
                 }
             }
         };
-        let mut e = Element::new("op").attr("id", id.clone()).attr("name", op.name.text.clone()).attr("interval", interval_text);
+        let mut e = Element::new("op").attr("id", id.clone()).attr("name", op.name.text.to_string()).attr("interval", interval_text);
         for &key in super::OP_ATTRIBUTES {
             let attr = key;
             if let Some(v) = get(key) {
@@ -355,7 +355,7 @@ impl Gen<'_> {
         if let Some(level) = get("check-level") {
             params.push(("OCF_CHECK_LEVEL", level.to_string()));
         }
-        params.extend(op.params.iter().map(|a| (a.key.text.as_str(), a.value.text.clone())));
+        params.extend(op.params.iter().map(|a| (a.key.text.as_str(), a.value.text.to_string())));
         let mut sets = Vec::new();
         for kind in [SetKind::Params, SetKind::Meta] {
             let element = if kind == SetKind::Params { "instance_attributes" } else { "meta_attributes" };
@@ -389,7 +389,7 @@ impl Gen<'_> {
             e.set("template", t.to_string());
         }
         if let Some(d) = props.iter().find(|p| p.key.text == "description") {
-            e.set("description", d.value.text.clone());
+            e.set("description", d.value.text.to_string());
         }
         e.children = self.body_sets(&id, body, SetKind::Params, Vocabulary::ResourceMeta(RSC_SCOPES), Vec::new());
         if !body.ops.is_empty() {
@@ -503,7 +503,7 @@ impl Gen<'_> {
                     e.set(static_key(&p.key.text), prop_value(&p.key.text, &p.value.text));
                 }
                 for m in &set.members {
-                    e.children.push(Element::new("resource_ref").attr("id", m.text.clone()));
+                    e.children.push(Element::new("resource_ref").attr("id", m.text.to_string()));
                 }
                 e
             })
@@ -516,8 +516,8 @@ impl Gen<'_> {
                 let id = self.ids.claim(&name.text);
                 let mut e = Element::new("rsc_location").attr("id", id.clone());
                 match target {
-                    Some(LocationTarget::Resource(r)) => e.set("rsc", r.text.clone()),
-                    Some(LocationTarget::Pattern(p)) => e.set("rsc-pattern", p.text.clone()),
+                    Some(LocationTarget::Resource(r)) => e.set("rsc", r.text.to_string()),
+                    Some(LocationTarget::Pattern(p)) => e.set("rsc-pattern", p.text.to_string()),
                     None => {}
                 }
                 // With rules, Pacemaker reads the role only from each rule: copy it there.
@@ -531,14 +531,14 @@ impl Gen<'_> {
                 if let Some(pref) = preferences.first() {
                     let magnitude = pref.score.as_ref().and_then(|s| values::parse_score(&s.text).ok()).unwrap_or(values::INFINITY);
                     let score = if pref.avoids { -magnitude.abs() } else { magnitude };
-                    e.set("node", pref.node.text.clone());
+                    e.set("node", pref.node.text.to_string());
                     e.set("score", values::format_score(score));
                 }
                 e.children = self.resource_sets(&id, sets);
                 for rule in rules {
                     let mut head: Vec<(&'static str, String)> = Vec::new();
                     if let Some(score) = &rule.score {
-                        head.push(("score", values::parse_score(&score.text).map_or_else(|_| score.text.clone(), values::format_score)));
+                        head.push(("score", values::parse_score(&score.text).map_or_else(|_| score.text.to_string(), values::format_score)));
                     }
                     for p in &rule.props {
                         if p.key.text != "id" {
@@ -550,7 +550,7 @@ impl Gen<'_> {
                             head.push(("role", role.clone()));
                         }
                     }
-                    let base = rule.props.iter().find(|p| p.key.text == "id").map_or_else(|| format!("{id}-rule"), |p| p.value.text.clone());
+                    let base = rule.props.iter().find(|p| p.key.text == "id").map_or_else(|| format!("{id}-rule"), |p| p.value.text.to_string());
                     let r = self.rule(&base, &rule.expr, Some(head));
                     e.children.push(r);
                 }
@@ -562,8 +562,8 @@ impl Gen<'_> {
                 let score = score.as_ref().and_then(|s| values::parse_score(&s.text).ok()).unwrap_or(values::INFINITY);
                 e.set("score", values::format_score(score));
                 if let Some((a, b)) = pair {
-                    e.set("rsc", a.name.text.clone());
-                    e.set("with-rsc", b.name.text.clone());
+                    e.set("rsc", a.name.text.to_string());
+                    e.set("with-rsc", b.name.text.to_string());
                     if let Some(role) = &a.qualifier {
                         e.set("rsc-role", role_name(&role.text));
                     }
@@ -581,13 +581,13 @@ impl Gen<'_> {
                 let id = self.ids.claim(&name.text);
                 let mut e = Element::new("rsc_order").attr("id", id.clone());
                 if let Some((a, b)) = pair {
-                    e.set("first", a.name.text.clone());
+                    e.set("first", a.name.text.to_string());
                     if let Some(action) = &a.qualifier {
-                        e.set("first-action", action.text.clone());
+                        e.set("first-action", action.text.to_string());
                     }
-                    e.set("then", b.name.text.clone());
+                    e.set("then", b.name.text.to_string());
                     if let Some(action) = &b.qualifier {
-                        e.set("then-action", action.text.clone());
+                        e.set("then-action", action.text.to_string());
                     }
                 }
                 for p in props {
@@ -598,15 +598,15 @@ impl Gen<'_> {
             }
             ItemKind::Ticket { name, rsc, ticket, props, sets } => {
                 let id = self.ids.claim(&name.text);
-                let mut e = Element::new("rsc_ticket").attr("id", id.clone()).attr("ticket", ticket.text.clone());
+                let mut e = Element::new("rsc_ticket").attr("id", id.clone()).attr("ticket", ticket.text.to_string());
                 if let Some(r) = rsc {
-                    e.set("rsc", r.name.text.clone());
+                    e.set("rsc", r.name.text.to_string());
                     if let Some(role) = &r.qualifier {
                         e.set("rsc-role", role_name(&role.text));
                     }
                 }
                 for p in props {
-                    e.set(static_key(&p.key.text), p.value.text.clone());
+                    e.set(static_key(&p.key.text), p.value.text.to_string());
                 }
                 e.children = self.resource_sets(&id, sets);
                 e
@@ -618,9 +618,9 @@ impl Gen<'_> {
     // ------------------------------------------------------------ the rest
 
     fn node(&mut self, name: &Spanned, props: &[Assign], body: &Body) -> Element {
-        let get = |k: &str| props.iter().find(|p| p.key.text == k).map(|p| p.value.text.clone());
-        let id = get("id").unwrap_or_else(|| name.text.clone());
-        let mut e = Element::new("node").attr("id", id.clone()).attr("uname", name.text.clone());
+        let get = |k: &str| props.iter().find(|p| p.key.text == k).map(|p| p.value.text.to_string());
+        let id = get("id").unwrap_or_else(|| name.text.to_string());
+        let mut e = Element::new("node").attr("id", id.clone()).attr("uname", name.text.to_string());
         for key in ["type", "description", "score"] {
             if let Some(v) = get(key) {
                 e.set(static_key(key), v);
@@ -635,7 +635,7 @@ impl Gen<'_> {
         let id = self.ids.claim(&name.text);
         let mut e = Element::new("alert").attr("id", id.clone());
         for p in props {
-            e.set(static_key(&p.key.text), p.value.text.clone());
+            e.set(static_key(&p.key.text), p.value.text.to_string());
         }
         let sets = self.body_sets(&id, body, SetKind::Params, Vocabulary::None, Vec::new());
         e.children.extend(sets);
@@ -651,7 +651,7 @@ impl Gen<'_> {
                 let mut child = Element::new(element);
                 for a in &k.attributes {
                     let aid = self.ids.fresh(&format!("{id}-select-{}", a.text));
-                    child.children.push(Element::new("attribute").attr("id", aid).attr("name", a.text.clone()));
+                    child.children.push(Element::new("attribute").attr("id", aid).attr("name", a.text.to_string()));
                 }
                 s.children.push(child);
             }
@@ -661,7 +661,7 @@ impl Gen<'_> {
             let rid = self.ids.claim(&r.name.text);
             let mut re = Element::new("recipient").attr("id", rid.clone());
             for p in &r.props {
-                re.set(static_key(&p.key.text), p.value.text.clone());
+                re.set(static_key(&p.key.text), p.value.text.to_string());
             }
             re.children = self.body_sets(&rid, &r.body, SetKind::Params, Vocabulary::None, Vec::new());
             e.children.push(re);
@@ -672,7 +672,7 @@ impl Gen<'_> {
 
 fn description(e: &mut Element, props: &[Assign]) {
     if let Some(d) = props.iter().find(|p| p.key.text == "description") {
-        e.set("description", d.value.text.clone());
+        e.set("description", d.value.text.to_string());
     }
 }
 
@@ -821,7 +821,7 @@ pub fn fail_count_attributes(model: &Model, primitive: &str, op: Option<&Spanned
             let mut keys: Vec<(String, u64)> = model.implicit_actions(primitive).into_iter().map(|a| (a.to_string(), 0)).collect();
             if let Some(p) = model.primitives.get(primitive) {
                 for o in &p.ops {
-                    let key = (o.name.text.clone(), o.interval_ms.unwrap_or(0));
+                    let key = (o.name.text.to_string(), o.interval_ms.unwrap_or(0));
                     if !keys.contains(&key) {
                         keys.push(key);
                     }
@@ -928,7 +928,7 @@ pub fn generate(model: &Model, target: Target) -> Element {
             | ItemKind::Clone { name, .. }
             | ItemKind::Bundle { name, .. }
             | ItemKind::Template { name, .. } => {
-                if !model.parent.contains_key(&name.text) {
+                if !model.parent.contains_key(name.text.as_str()) {
                     resources.children.extend(g.resource(&name.text, 0));
                 }
             }
@@ -938,18 +938,18 @@ pub fn generate(model: &Model, target: Target) -> Element {
             ItemKind::Tag { name, members } => {
                 let mut tag = Element::new("tag").attr("id", g.ids.claim(&name.text));
                 for m in members {
-                    tag.children.push(Element::new("obj_ref").attr("id", m.text.clone()));
+                    tag.children.push(Element::new("obj_ref").attr("id", m.text.to_string()));
                 }
                 tags.children.push(tag);
             }
             ItemKind::Alert { .. } => alerts.children.extend(g.alert(&item.kind)),
             ItemKind::FencingLevel { target, props, devices } => {
-                let index = props.iter().find(|p| p.key.text == "index").map_or_else(|| "1".to_string(), |p| p.value.text.clone());
+                let index = props.iter().find(|p| p.key.text == "index").map_or_else(|| "1".to_string(), |p| p.value.text.to_string());
                 let (base, attrs): (String, Vec<(&'static str, String)>) = match target {
-                    FencingTarget::Node(n) => (format!("fl-{}-{index}", n.text), vec![("target", n.text.clone())]),
-                    FencingTarget::Pattern(p) => (format!("fl-pattern-{index}"), vec![("target-pattern", p.text.clone())]),
+                    FencingTarget::Node(n) => (format!("fl-{}-{index}", n.text), vec![("target", n.text.to_string())]),
+                    FencingTarget::Pattern(p) => (format!("fl-pattern-{index}"), vec![("target-pattern", p.text.to_string())]),
                     FencingTarget::Attribute(k, v) => {
-                        (format!("fl-{}-{}-{index}", k.text, v.text), vec![("target-attribute", k.text.clone()), ("target-value", v.text.clone())])
+                        (format!("fl-{}-{}-{index}", k.text, v.text), vec![("target-attribute", k.text.to_string()), ("target-value", v.text.to_string())])
                     }
                 };
                 let mut level = Element::new("fencing-level").attr("id", g.ids.fresh(&base));
@@ -967,9 +967,9 @@ pub fn generate(model: &Model, target: Target) -> Element {
                         Some(p) => g.ids.claim(&p.value.text),
                         None => g.ids.fresh(&format!("{id}-{}", kind.text)),
                     };
-                    let mut perm = Element::new("acl_permission").attr("id", pid).attr("kind", kind.text.clone());
+                    let mut perm = Element::new("acl_permission").attr("id", pid).attr("kind", kind.text.to_string());
                     for p in pprops.iter().filter(|p| p.key.text != "id") {
-                        perm.set(static_key(&p.key.text), p.value.text.clone());
+                        perm.set(static_key(&p.key.text), p.value.text.to_string());
                     }
                     role.children.push(perm);
                 }
@@ -978,16 +978,16 @@ pub fn generate(model: &Model, target: Target) -> Element {
             ItemKind::AclTarget { group, name, props, roles } => {
                 let mut t = Element::new(if *group { "acl_group" } else { "acl_target" }).attr("id", g.ids.claim(&name.text));
                 for p in props {
-                    t.set(static_key(&p.key.text), p.value.text.clone());
+                    t.set(static_key(&p.key.text), p.value.text.to_string());
                 }
                 for r in roles {
-                    t.children.push(Element::new("role").attr("id", r.text.clone()));
+                    t.children.push(Element::new("role").attr("id", r.text.to_string()));
                 }
                 acls.children.push(t);
             }
             ItemKind::Xml { xml } => {
                 let section = crate::cib::read_xml(&xml.text).ok().and_then(|root| super::raw_section(&root.name));
-                let raw = Element::raw(xml.text.clone());
+                let raw = Element::raw(xml.text.to_string());
                 match section {
                     Some("resources") => resources.children.push(raw),
                     Some("constraints") => constraints.children.push(raw),

@@ -63,7 +63,7 @@ fn place_comments(source: &Source<'_>, outs: &mut [ItemOut]) -> Vec<Note> {
     let mut tail = Vec::new();
     for comment in &source.comments {
         let pos = comment.pos;
-        let note = Note { text: comment.text.clone(), blank_before: source.blank_before(pos) };
+        let note = Note { text: comment.text.to_string(), blank_before: source.blank_before(pos) };
         // Items are in source order: `next` is the first one starting after the comment.
         let next = outs.partition_point(|o| o.start <= pos);
         let previous = next.checked_sub(1);

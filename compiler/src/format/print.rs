@@ -131,14 +131,14 @@ pub(crate) fn value(v: &Value) -> String {
     if v.quoted || !is_word(&v.text) {
         quote(&v.text)
     } else {
-        v.text.clone()
+        v.text.to_string()
     }
 }
 
 /// A bare word where the grammar takes only a word (an interval in `fail-count(...)`/`op(...)`).
 fn word_value(v: &Value) -> String {
     if is_word(&v.text) {
-        v.text.clone()
+        v.text.to_string()
     } else {
         quote(&v.text)
     }
@@ -183,7 +183,7 @@ fn name_list(names: &[Spanned]) -> String {
 fn rsc_ref(r: &RscRef) -> String {
     match &r.qualifier {
         Some(q) => format!("{} {}", q.text, r.name.text),
-        None => r.name.text.clone(),
+        None => r.name.text.to_string(),
     }
 }
 
@@ -237,7 +237,7 @@ pub(crate) fn expr(e: &Expr) -> String {
             format!("{}defined({})", if *negated { "not " } else { "" }, attr_name(&attr.text, false))
         }
         Expr::FailCount { primitive, op, interval, cmp, value: v, .. } => {
-            let mut args = primitive.text.clone();
+            let mut args = primitive.text.to_string();
             // An interval without an op cannot be written; the empty slot makes that visible.
             if op.is_some() || interval.is_some() {
                 args.push_str(", ");
@@ -480,7 +480,7 @@ impl<'s> Printer<'s> {
             Stmt::Part(part) => {
                 let head = match &part.name {
                     Some(name) => format!("{} {}", part.keyword.text, name.text),
-                    None => part.keyword.text.clone(),
+                    None => part.keyword.text.to_string(),
                 };
                 let text = self.wrap(indent, &head, &props(&part.props), "");
                 self.leaf(out, indent, text, s);
@@ -536,14 +536,14 @@ impl<'s> Printer<'s> {
                 self.leaf(out, indent, text, s);
             }
             Stmt::Param(p) => {
-                let name = if is_name(&p.name.text) { p.name.text.clone() } else { quote(&p.name.text) };
+                let name = if is_name(&p.name.text) { p.name.text.to_string() } else { quote(&p.name.text) };
                 let ty = if p.ty.text == "select" && !p.options.is_empty() {
                     format!("select({})", p.options.iter().map(value).collect::<Vec<_>>().join(", "))
                 } else {
-                    p.ty.text.clone()
+                    p.ty.text.to_string()
                 };
                 let head = format!("param {name}: {ty}");
-                let mut pieces: Vec<String> = p.flags.iter().map(|f| f.text.clone()).collect();
+                let mut pieces: Vec<String> = p.flags.iter().map(|f| f.text.to_string()).collect();
                 pieces.extend(props(&p.props));
                 let text = self.wrap(indent, &head, &pieces, "");
                 self.leaf(out, indent, text, s);

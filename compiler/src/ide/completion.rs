@@ -315,7 +315,7 @@ fn fail_count_candidates(model: &Model, args: &[String]) -> Vec<Completion> {
         [primitive] => {
             let mut names: Vec<String> = model.implicit_actions(primitive).into_iter().map(str::to_string).collect();
             if let Some(p) = model.primitives.get(primitive) {
-                names.extend(p.ops.iter().map(|o| o.name.text.clone()));
+                names.extend(p.ops.iter().map(|o| o.name.text.to_string()));
             }
             names.sort();
             names.dedup();
@@ -327,7 +327,7 @@ fn fail_count_candidates(model: &Model, args: &[String]) -> Vec<Completion> {
             .map(|p| {
                 p.ops
                     .iter()
-                    .filter(|o| &o.name.text == op)
+                    .filter(|o| o.name.text == op)
                     .filter_map(|o| o.interval_ms)
                     .map(|ms| Completion::new(crate::values::format_duration(ms), CompletionKind::Value, format!("interval of {op} ({ms} ms)")))
                     .collect()

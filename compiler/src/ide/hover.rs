@@ -298,7 +298,7 @@ fn op_hover(model: &Model, primitive: Option<&str>, schema: Option<&AgentSchema>
     let mut text = format!("**operation** `{action}`");
     let interval_ms = op.props.iter().find(|p| p.key.text == "interval").and_then(|p| values::parse_duration(&p.value.text).ok()).map_or(0, |d| d.ms);
     let _ = write!(text, " every {}", if interval_ms == 0 { "— (one-shot)".to_string() } else { values::format_duration(interval_ms) });
-    let prop = |key: &str| op.props.iter().find(|p| p.key.text == key).map(|p| p.value.text.clone());
+    let prop = |key: &str| op.props.iter().find(|p| p.key.text == key).map(|p| p.value.text.to_string());
     let default = |key: &str| op_default(model, key);
     let timeout = prop("timeout")
         .map(|t| format!("`{t}`"))
@@ -339,7 +339,7 @@ fn op_hover(model: &Model, primitive: Option<&str>, schema: Option<&AgentSchema>
 fn op_default(model: &Model, key: &str) -> Option<String> {
     model.items.iter().find_map(|(_, item)| match &item.kind {
         ItemKind::Defaults { kind: DefaultsKind::Op, when, entries, .. } if when.is_empty() => {
-            entries.iter().find(|a| a.key.text == key).map(|a| a.value.text.clone())
+            entries.iter().find(|a| a.key.text == key).map(|a| a.value.text.to_string())
         }
         _ => None,
     })

@@ -67,11 +67,11 @@ fn keyword_and_kind(item: &Item) -> (&'static str, OutlineKind) {
 fn outline_item(item: &Item) -> OutlineSymbol {
     let (keyword, kind) = keyword_and_kind(item);
     let (name, selection) = match (&item.kind, item.name()) {
-        (_, Some(name)) => (name.text.clone(), name.span),
-        (ItemKind::Agent { agent, .. }, None) => (agent.text.clone(), agent.span),
+        (_, Some(name)) => (name.text.to_string(), name.span),
+        (ItemKind::Agent { agent, .. }, None) => (agent.text.to_string(), agent.span),
         (ItemKind::FencingLevel { target, .. }, None) => {
             let target = match target {
-                FencingTarget::Node(n) => n.text.clone(),
+                FencingTarget::Node(n) => n.text.to_string(),
                 FencingTarget::Pattern(p) => format!("pattern {}", p.text),
                 FencingTarget::Attribute(a, v) => format!("{}={}", a.text, v.text),
             };
@@ -183,7 +183,7 @@ pub fn inlay_hints(model: &Model, file: FileId, range: Span) -> Vec<InlayHint> {
     let op_default = |key: &str| {
         model.option_items().find_map(|item| match &item.kind {
             ItemKind::Defaults { kind: DefaultsKind::Op, when, entries, .. } if when.is_empty() => {
-                entries.iter().find(|a| a.key.text == key).map(|a| a.value.text.clone())
+                entries.iter().find(|a| a.key.text == key).map(|a| a.value.text.to_string())
             }
             _ => None,
         })

@@ -34,7 +34,7 @@ struct Importer<'t> {
 }
 
 fn spanned(text: &str, span: Span) -> Spanned {
-    Spanned { text: text.to_string(), span }
+    Spanned { text: text.into(), span }
 }
 
 /// Whether a value can be written without quotes (the grammar's bare word).
@@ -43,7 +43,7 @@ fn needs_quotes(text: &str) -> bool {
 }
 
 fn value(text: &str, span: Span) -> Value {
-    Value { text: text.to_string(), quoted: needs_quotes(text), span }
+    Value { text: text.into(), quoted: needs_quotes(text), span }
 }
 
 fn attr_spanned(e: &XmlElement, name: &str) -> Option<Spanned> {
@@ -330,7 +330,7 @@ impl Importer<'_> {
             let names: Vec<(&str, &str)> = std::iter::once("interval").chain(crate::cib::OP_ATTRIBUTES.iter().copied()).map(|k| (k, k)).collect();
             let mut props = props(op, &names);
             for p in props.iter_mut().filter(|p| p.key.text == "role") {
-                p.value.text = role_name(&p.value.text).to_string();
+                p.value.text = role_name(&p.value.text).into();
             }
             self.unknown_attrs(
                 op,
@@ -524,7 +524,7 @@ impl Importer<'_> {
                     ],
                 );
                 for p in set_props.iter_mut().filter(|p| p.key.text == "role") {
-                    p.value.text = role_name(&p.value.text).to_string();
+                    p.value.text = role_name(&p.value.text).into();
                 }
                 Some(ResourceSet {
                     name: attr_spanned(s, "id"),
@@ -547,7 +547,7 @@ impl Importer<'_> {
 
     fn rsc_ref(e: &XmlElement, rsc: &str, qualifier: &str) -> Option<RscRef> {
         let name = attr_spanned(e, rsc)?;
-        let qualifier = attr_spanned(e, qualifier).map(|q| Spanned { text: role_name(&q.text).to_string(), span: q.span });
+        let qualifier = attr_spanned(e, qualifier).map(|q| Spanned { text: role_name(&q.text).into(), span: q.span });
         Some(RscRef { qualifier, name })
     }
 
@@ -561,7 +561,7 @@ impl Importer<'_> {
                 let rules_xml: Vec<&XmlElement> = e.children_named("rule").collect();
                 let mut location_props = props(e, &[("role", "role"), ("resource-discovery", "resource-discovery")]);
                 for p in location_props.iter_mut().filter(|p| p.key.text == "role") {
-                    p.value.text = role_name(&p.value.text).to_string();
+                    p.value.text = role_name(&p.value.text).into();
                 }
                 if !rules_xml.is_empty() {
                     if let Some(pos) = location_props.iter().position(|p| p.key.text == "role") {
@@ -586,7 +586,7 @@ impl Importer<'_> {
                     if let Some(a) = r.get("role") {
                         rule_props.push(assign("role", a.name_span, value(role_name(&a.value), a.value_span)));
                     }
-                    let score = attr_spanned(r, "score").map(|s| Spanned { text: import_score(&s.text), span: s.span });
+                    let score = attr_spanned(r, "score").map(|s| Spanned { text: import_score(&s.text).into(), span: s.span });
                     rules.push(LocationRule { props: rule_props, score, expr, span: r.span });
                 }
                 let mut preferences = Vec::new();
@@ -608,7 +608,8 @@ impl Importer<'_> {
             "rsc_colocation" => {
                 let pair = Self::rsc_ref(e, "rsc", "rsc-role").zip(Self::rsc_ref(e, "with-rsc", "with-rsc-role"));
                 // A colocation without a score scores 0 in Pacemaker; the language defaults to inf.
-                let score = Some(attr_spanned(e, "score").map_or_else(|| spanned("0", e.span), |s| Spanned { text: import_score(&s.text), span: s.span }));
+                let score =
+                    Some(attr_spanned(e, "score").map_or_else(|| spanned("0", e.span), |s| Spanned { text: import_score(&s.text).into(), span: s.span }));
                 let props = props(e, &[("node-attribute", "node-attribute"), ("influence", "influence")]);
                 ItemKind::Colocation { name, pair, score, props, sets }
             }

@@ -29,7 +29,7 @@ pub struct KnownAgent {
 /// The schema an `agent` declaration describes.
 pub fn schema_from_declaration(kind: &ItemKind) -> Option<(String, AgentSchema)> {
     let ItemKind::Agent { agent, props, params, actions } = kind else { return None };
-    let prop = |props: &[crate::syntax::ast::Assign], key: &str| props.iter().find(|p| p.key.text == key).map(|p| p.value.text.clone());
+    let prop = |props: &[crate::syntax::ast::Assign], key: &str| props.iter().find(|p| p.key.text == key).map(|p| p.value.text.to_string());
     let schema = AgentSchema {
         ocf_version: prop(props, "ocf-version").unwrap_or_default(),
         agent_version: prop(props, "version"),
@@ -40,7 +40,7 @@ pub fn schema_from_declaration(kind: &ItemKind) -> Option<(String, AgentSchema)>
             .map(|p| {
                 let flag = |name: &str| p.flags.iter().any(|f| f.text == name);
                 ParamSchema {
-                    name: p.name.text.clone(),
+                    name: p.name.text.to_string(),
                     required: flag("required"),
                     unique: flag("unique"),
                     unique_group: prop(&p.props, "unique-group"),
@@ -52,7 +52,7 @@ pub fn schema_from_declaration(kind: &ItemKind) -> Option<(String, AgentSchema)>
                         "integer" => ContentType::Integer,
                         "boolean" => ContentType::Boolean,
                         "time" => ContentType::Time,
-                        "select" => ContentType::Select(p.options.iter().map(|o| o.text.clone()).collect()),
+                        "select" => ContentType::Select(p.options.iter().map(|o| o.text.to_string()).collect()),
                         "string" => ContentType::String,
                         other => ContentType::Other(other.to_string()),
                     },
@@ -65,7 +65,7 @@ pub fn schema_from_declaration(kind: &ItemKind) -> Option<(String, AgentSchema)>
         actions: actions
             .iter()
             .map(|a| ActionSchema {
-                name: a.name.text.clone(),
+                name: a.name.text.to_string(),
                 timeout: prop(&a.props, "timeout"),
                 interval: prop(&a.props, "interval"),
                 depth: prop(&a.props, "depth"),
@@ -74,7 +74,7 @@ pub fn schema_from_declaration(kind: &ItemKind) -> Option<(String, AgentSchema)>
             })
             .collect(),
     };
-    Some((agent.text.clone(), schema))
+    Some((agent.text.to_string(), schema))
 }
 
 /// Merges the sources; earlier arguments win.

@@ -514,10 +514,10 @@ fn same_outline(last: &Item, now: &Item) -> bool {
     }
     let names = |item: &Item| {
         let mut names = Vec::new();
-        crate::syntax::names::visit_names(item, &mut |name, role| names.push((name.text.clone(), name.span, Some(role))));
+        crate::syntax::names::visit_names(item, &mut |name, role| names.push((name.text.to_string(), name.span, Some(role))));
         // Explicit operation ids are declared names too (`resolve::declare`).
         let ops = item.kind.body().into_iter().flat_map(|body| body.ops.iter());
-        names.extend(ops.filter_map(|op| op.props.iter().find(|p| p.key.text == "id")).map(|id| (id.value.text.clone(), id.value.span, None)));
+        names.extend(ops.filter_map(|op| op.props.iter().find(|p| p.key.text == "id")).map(|id| (id.value.text.to_string(), id.value.span, None)));
         names
     };
     let (Some(a), Some(b)) = (outline(last), outline(now)) else { return false };

@@ -425,8 +425,8 @@ impl Checker<'_> {
                     info.interval_span = Some(p.value.span);
                     info.interval_ms = if ok { values::parse_duration(&p.value.text).ok().map(|d| d.ms) } else { None };
                 }
-                "role" if ok => info.role = Some(p.value.text.clone()),
-                "on-fail" if ok => info.on_fail = Some((p.value.text.clone(), p.value.span)),
+                "role" if ok => info.role = Some(p.value.text.to_string()),
+                "on-fail" if ok => info.on_fail = Some((p.value.text.to_string(), p.value.span)),
                 "enabled" if ok => info.enabled = values::parse_bool(&p.value.text).unwrap_or(true),
                 "start-delay" => info.start_delay = Some(p.key.span.cover(p.value.span)),
                 "interval-origin" => info.interval_origin = Some(p.key.span.cover(p.value.span)),
@@ -603,8 +603,8 @@ fn inherit<'t>(p: Arc<PrimitiveInfo>, template: impl Fn(&str) -> Option<&'t Arc<
     let Some(t) = p.template.as_deref().and_then(template) else { return p };
     let mut p = p.as_ref().clone();
     p.agent = t.agent.clone();
-    let own: Vec<(String, bool)> = p.ops.iter().map(|o| (o.name.text.clone(), o.role.as_deref() == Some("Promoted"))).collect();
-    let inherited: Vec<OpInfo> = t.ops.iter().filter(|o| !own.contains(&(o.name.text.clone(), o.role.as_deref() == Some("Promoted")))).cloned().collect();
+    let own: Vec<(String, bool)> = p.ops.iter().map(|o| (o.name.text.to_string(), o.role.as_deref() == Some("Promoted"))).collect();
+    let inherited: Vec<OpInfo> = t.ops.iter().filter(|o| !own.contains(&(o.name.text.to_string(), o.role.as_deref() == Some("Promoted")))).cloned().collect();
     p.ops.extend(inherited);
     Arc::new(p)
 }
@@ -702,10 +702,10 @@ pub fn item_facts(file: FileId, item: &Item) -> ItemFacts {
                 }
                 let ops = body.ops.iter().map(|op| c.op(op)).collect();
                 let template = match &item.kind {
-                    ItemKind::Primitive { source: PrimitiveSource::Template(t), .. } => Some(t.text.clone()),
+                    ItemKind::Primitive { source: PrimitiveSource::Template(t), .. } => Some(t.text.to_string()),
                     _ => None,
                 };
-                primitive = Some(Arc::new(PrimitiveInfo { name: name.text.clone(), file, span: name.span, agent, template, ops }));
+                primitive = Some(Arc::new(PrimitiveInfo { name: name.text.to_string(), file, span: name.span, agent, template, ops }));
             }
             ItemKind::Group { props, body, members, name } => {
                 c.props("group", props, RESOURCE_PROPS);

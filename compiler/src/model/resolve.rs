@@ -9,7 +9,7 @@ use crate::diagnostics::{codes, did_you_mean, Diagnostic, FileId};
 use crate::syntax::ast::{ItemKind, ResourceSet, Spanned};
 
 fn declare_one(model: &mut Model, name: &Spanned, kind: SymbolKind, file: FileId, item: usize) {
-    if let Some(existing) = model.symbols.get(&name.text) {
+    if let Some(existing) = model.symbols.get(name.text.as_str()) {
         let d = Diagnostic::new(
             &codes::DUPLICATE_NAME,
             name.span,
@@ -21,7 +21,7 @@ fn declare_one(model: &mut Model, name: &Spanned, kind: SymbolKind, file: FileId
         model.diagnostics.push(d);
         return;
     }
-    Arc::make_mut(&mut model.symbols).insert(name.text.clone(), Symbol { kind, file, span: name.span, item });
+    Arc::make_mut(&mut model.symbols).insert(name.text.to_string(), Symbol { kind, file, span: name.span, item });
 }
 
 /// Records every declared name.
@@ -49,7 +49,7 @@ pub(super) fn declare(model: &mut Model) {
                 continue;
             }
             ItemKind::Node { name, .. } => {
-                if let Some((first_file, first_span)) = model.nodes.get(&name.text) {
+                if let Some((first_file, first_span)) = model.nodes.get(name.text.as_str()) {
                     model.diagnostics.push(
                         Diagnostic::new(&codes::DUPLICATE_NAME, name.span, format!("node `{}` is declared twice", name.text))
                             .in_file(*file)
@@ -57,7 +57,7 @@ pub(super) fn declare(model: &mut Model) {
                             .with_help("merge the two declarations"),
                     );
                 } else {
-                    Arc::make_mut(&mut model.nodes).insert(name.text.clone(), (*file, name.span));
+                    Arc::make_mut(&mut model.nodes).insert(name.text.to_string(), (*file, name.span));
                 }
                 continue;
             }
@@ -82,7 +82,7 @@ pub(super) fn declare(model: &mut Model) {
                                 xml.span.start as usize + id.value_span.start as usize,
                                 xml.span.start as usize + id.value_span.end as usize,
                             );
-                            declared.push((Cow::Owned(Spanned { text: id.value.clone(), span }), kind, *file, index));
+                            declared.push((Cow::Owned(Spanned { text: id.value.clone().into(), span }), kind, *file, index));
                         }
                         stack.extend(e.elements());
                     }
@@ -125,7 +125,7 @@ struct Resolver<'m> {
 impl Resolver<'_> {
     /// Resolves `name` to a symbol whose kind is accepted; reports HP1001/HP1008 otherwise.
     fn expect(&mut self, file: FileId, name: &Spanned, accepted: &[SymbolKind], what: &str) -> Option<SymbolKind> {
-        match self.model.symbols.get(&name.text) {
+        match self.model.symbols.get(name.text.as_str()) {
             None => {
                 let candidates = self.model.symbols.iter().filter(|(_, s)| accepted.contains(&s.kind)).map(|(n, _)| n.as_str());
                 let mut d = Diagnostic::new(&codes::UNRESOLVED, name.span, format!("`{}` is not declared; expected {what}", name.text)).in_file(file);
@@ -150,7 +150,7 @@ impl Resolver<'_> {
 
     fn node(&mut self, file: FileId, node: &Spanned) {
         // Pacemaker accepts any node name; only check when the policy declares its nodes.
-        if self.model.nodes.is_empty() || self.model.nodes.contains_key(&node.text) {
+        if self.model.nodes.is_empty() || self.model.nodes.contains_key(node.text.as_str()) {
             return;
         }
         let mut d = Diagnostic::new(&codes::UNRESOLVED, node.span, format!("node `{}` is not declared", node.text))
@@ -177,7 +177,7 @@ pub(crate) const CONSTRAINABLE: &[SymbolKind] =
     &[SymbolKind::Primitive, SymbolKind::Group, SymbolKind::Clone, SymbolKind::Promotable, SymbolKind::Bundle, SymbolKind::Template, SymbolKind::Tag];
 
 fn contain(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, file: FileId, child: &Spanned, parent: &Spanned) {
-    if let Some(existing) = model.parent.get(&child.text) {
+    if let Some(existing) = model.parent.get(child.text.as_str()) {
         let existing_span = model.symbols.get(existing).map(|s| (s.file, s.span));
         let mut d = Diagnostic::new(
             &codes::CONTAINED_TWICE,
@@ -186,7 +186,7 @@ fn contain(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, file: FileId, c
         )
         .in_file(file);
         let existing_is_group = model.symbols.get(existing).is_some_and(|s| s.kind == SymbolKind::Group);
-        let new_is_clone = model.symbols.get(&parent.text).is_some_and(|s| matches!(s.kind, SymbolKind::Clone | SymbolKind::Promotable));
+        let new_is_clone = model.symbols.get(parent.text.as_str()).is_some_and(|s| matches!(s.kind, SymbolKind::Clone | SymbolKind::Promotable));
         d = if existing_is_group && new_is_clone {
             d.with_help(format!("to clone the group, clone `{existing}` instead"))
         } else {
@@ -198,7 +198,7 @@ fn contain(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, file: FileId, c
         diagnostics.push(d);
         return;
     }
-    Arc::make_mut(&mut model.parent).insert(child.text.clone(), parent.text.clone());
+    Arc::make_mut(&mut model.parent).insert(child.text.to_string(), parent.text.to_string());
 }
 
 /// Resolves every reference and records containment.

@@ -156,7 +156,7 @@ pub fn givens_hold(model: &Model, test: &TestBlock, xml: &str) -> bool {
     test.givens.iter().all(|given| {
         let crate::syntax::ast::Given::Resource { resource, state, nodes, .. } = given else { return true };
         let primitives = primitives_of(model, &resource.text).unwrap_or_default();
-        let wanted = sorted_nodes(nodes.iter().map(|n| n.text.clone()));
+        let wanted = sorted_nodes(nodes.iter().map(|n| n.text.to_string()));
         let mine = instances.iter().filter(|i| primitives.contains(&i.primitive));
         let found = |role: Option<&str>| sorted_nodes(mine.clone().filter(|i| role.is_none_or(|r| i.role == r)).flat_map(|i| i.nodes.clone()));
         match state {
@@ -204,7 +204,7 @@ pub fn judge(model: &Model, test: &TestBlock, source: &str, outputs: &[RunOutput
                 let mine: Vec<&Instance> = instances.iter().filter(|i| primitives.contains(&i.primitive)).collect();
                 let active = sorted_nodes(mine.iter().flat_map(|i| i.nodes.clone()));
                 let in_role = |role: &str| sorted_nodes(mine.iter().filter(|i| i.role == role).flat_map(|i| i.nodes.clone()));
-                let wanted = sorted_nodes(nodes.iter().map(|n| n.text.clone()));
+                let wanted = sorted_nodes(nodes.iter().map(|n| n.text.to_string()));
                 let describe = || {
                     let promoted = in_role("Promoted");
                     let unpromoted = in_role("Unpromoted");
@@ -268,7 +268,7 @@ pub fn judge(model: &Model, test: &TestBlock, source: &str, outputs: &[RunOutput
                         .collect();
                     !instances.is_empty() && instances.iter().all(|w| w.value("score") == Some("-INFINITY"))
                 };
-                let banned: Vec<String> = nodes.iter().filter(|n| banned_on(&n.text)).map(|n| n.text.clone()).collect();
+                let banned: Vec<String> = nodes.iter().filter(|n| banned_on(&n.text)).map(|n| n.text.to_string()).collect();
                 let passed = banned.len() == nodes.len();
                 let actual = if banned.is_empty() {
                     format!("{} not banned from {}", resource.text, nodes.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(" "))

@@ -181,8 +181,14 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
                         } else {
                             None
                         };
-                        let inject =
-                            |op: &str| Injection { primitive: primitive.clone(), op: op.to_string(), interval_ms: 0, node: node.text.clone(), rc: 0, instance };
+                        let inject = |op: &str| Injection {
+                            primitive: primitive.clone(),
+                            op: op.to_string(),
+                            interval_ms: 0,
+                            node: node.text.to_string(),
+                            rc: 0,
+                            instance,
+                        };
                         injections.push(inject("start"));
                         if model.is_promotable(primitive) {
                             // The agent would set the promotion score; the givens say where it is highest.
@@ -252,12 +258,15 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
                     for primitive in primitives {
                         let interval_ms = op_interval(model, &primitive, &op.text, interval.as_ref().map(|i| i.text.as_str()))?;
                         if fatal && interval_ms == 0 {
-                            let change =
-                                AttributeChange { node: node.text.clone(), name: format!("fail-count-{primitive}#{}_0", op.text), value: "INFINITY".into() };
+                            let change = AttributeChange {
+                                node: node.text.to_string(),
+                                name: format!("fail-count-{primitive}#{}_0", op.text),
+                                value: "INFINITY".into(),
+                            };
                             first.attributes.push(change.clone());
                             repeated_attributes.push(change);
                         }
-                        let injection = Injection { primitive, op: op.text.clone(), interval_ms, node: node.text.clone(), rc, instance: None };
+                        let injection = Injection { primitive, op: op.text.to_string(), interval_ms, node: node.text.to_string(), rc, instance: None };
                         first.injections.push(injection.clone());
                         repeated.push(injection);
                     }
@@ -271,7 +280,7 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
                     ));
                 }
                 Event::Node { node, change, .. } => {
-                    let name = node.text.clone();
+                    let name = node.text.to_string();
                     match change {
                         NodeChange::Fails => first.args.extend(["-f".to_string(), name.clone()]),
                         NodeChange::Status(NodeStatus::Offline) => first.args.extend(["-d".to_string(), name.clone()]),
@@ -296,7 +305,7 @@ pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> 
                     labels.push(format!("node {name} {what}"));
                 }
                 Event::Attribute { name, value, node, .. } => {
-                    first.attributes.push(AttributeChange { node: node.text.clone(), name: name.text.clone(), value: value.text.clone() });
+                    first.attributes.push(AttributeChange { node: node.text.to_string(), name: name.text.to_string(), value: value.text.to_string() });
                     labels.push(format!("attribute {} = {} on {}", name.text, value.text, node.text));
                 }
                 Event::TimePasses { duration, .. } => {

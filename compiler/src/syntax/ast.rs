@@ -9,13 +9,13 @@ use crate::span::Span;
 /// A piece of text with the span it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Spanned {
-    pub text: String,
+    pub text: compact_str::CompactString,
     pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Value {
-    pub text: String,
+    pub text: compact_str::CompactString,
     pub quoted: bool,
     pub span: Span,
 }

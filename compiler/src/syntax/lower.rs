@@ -81,13 +81,13 @@ impl Lower {
 
     fn spanned(&self, p: &P<'_>) -> Spanned {
         match p.as_rule() {
-            Rule::string => Spanned { text: self.string_text(p), span: self.span(p) },
+            Rule::string => Spanned { text: self.string_text(p).into(), span: self.span(p) },
             // Wrapper rules (node_name, attr_name, ...) hold one token.
             Rule::node_name | Rule::attr_name | Rule::value => match p.clone().into_inner().next() {
                 Some(inner) => self.spanned(&inner),
-                None => Spanned { text: p.as_str().to_string(), span: self.span(p) },
+                None => Spanned { text: p.as_str().into(), span: self.span(p) },
             },
-            _ => Spanned { text: p.as_str().to_string(), span: self.span(p) },
+            _ => Spanned { text: p.as_str().into(), span: self.span(p) },
         }
     }
 
@@ -99,9 +99,9 @@ impl Lower {
     fn value(&self, p: &P<'_>) -> Value {
         let token = if p.as_rule() == Rule::value { p.clone().into_inner().next() } else { Some(p.clone()) };
         match token {
-            Some(t) if t.as_rule() == Rule::string => Value { text: self.string_text(&t), quoted: true, span: self.span(&t) },
-            Some(t) => Value { text: t.as_str().to_string(), quoted: false, span: self.span(&t) },
-            None => Value { text: String::new(), quoted: false, span: self.span(p) },
+            Some(t) if t.as_rule() == Rule::string => Value { text: self.string_text(&t).into(), quoted: true, span: self.span(&t) },
+            Some(t) => Value { text: t.as_str().into(), quoted: false, span: self.span(&t) },
+            None => Value { text: Default::default(), quoted: false, span: self.span(p) },
         }
     }
 

@@ -15,7 +15,7 @@ fn operations(model: &Model, resource: &str) -> Vec<Completion> {
     for primitive in &primitives {
         names.extend(model.implicit_actions(primitive).into_iter().map(str::to_string));
         if let Some(p) = model.primitives.get(primitive) {
-            names.extend(p.ops.iter().map(|o| o.name.text.clone()));
+            names.extend(p.ops.iter().map(|o| o.name.text.to_string()));
         }
     }
     names.sort();
