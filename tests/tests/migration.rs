@@ -133,9 +133,9 @@ fn with_ban(cib: &str, rsc: &str, node: &str) -> String {
 /// anonymous clone from a node where an instance runs.
 fn units(model: &Model, placement: &BTreeMap<String, String>, clones: &BTreeMap<String, String>) -> Vec<(String, Vec<String>, String)> {
     let mut out = Vec::new();
-    let mut names: Vec<&String> = model.symbols.keys().collect();
+    let mut names: Vec<String> = model.symbols.keys().map(|k| k.to_string()).collect();
     names.sort();
-    for name in names {
+    for name in &names {
         if model.parent.contains_key(name.as_str()) {
             continue;
         }

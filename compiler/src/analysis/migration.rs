@@ -209,9 +209,9 @@ fn lineage(model: &Model, primitive: &str) -> Vec<String> {
     }
     let mut current = primitive.to_string();
     for _ in 0..4 {
-        let Some(parent) = model.parent.get(&current) else { break };
-        out.push(parent.clone());
-        current = parent.clone();
+        let Some(parent) = model.parent.get(current.as_str()) else { break };
+        out.push(parent.to_string());
+        current = parent.to_string();
     }
     out
 }
@@ -528,7 +528,7 @@ pub fn analyze_migrating_among<'m>(model: &'m Model, candidates: impl Iterator<I
 }
 
 fn analyze_where(model: &Model, status: Option<&ClusterStatus>, wanted: impl Fn(&str) -> bool) -> MigrationAnalysis {
-    let names = model.primitives.keys().map(String::as_str).filter(|n| model.kind_of(n) == Some(SymbolKind::Primitive) && wanted(n)).collect();
+    let names = model.primitives.keys().map(|k| k.as_str()).filter(|n| model.kind_of(n) == Some(SymbolKind::Primitive) && wanted(n)).collect();
     analyze_names(model, status, names)
 }
 
@@ -542,7 +542,7 @@ fn analyze_names<'m>(model: &'m Model, status: Option<&ClusterStatus>, mut names
 
 /// The orderings that can restart these primitives: those on them and on their groups.
 fn edges_to<'m>(model: &'m Model, primitives: &[&str]) -> EdgesByThen<'m> {
-    let mut thens: Vec<&str> = primitives.iter().flat_map(|p| std::iter::once(*p).chain(model.parent.get(*p).map(String::as_str))).collect();
+    let mut thens: Vec<&str> = primitives.iter().flat_map(|p| std::iter::once(*p).chain(model.parent.get(*p).map(|p| p.as_str()))).collect();
     thens.sort_unstable();
     let mut edges: EdgesByThen<'_> = std::collections::HashMap::new();
     for edge in order_edges(model).into_iter().filter(|e| thens.binary_search(&e.then.text.as_str()).is_ok()) {

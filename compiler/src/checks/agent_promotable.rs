@@ -27,7 +27,7 @@ pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagno
     for (file, item) in scope.items(model) {
         let ItemKind::Clone { kind: CloneKind::Promotable, child, .. } = &item.kind else { continue };
         for primitive in model.primitives_in(&child.text) {
-            let Some(agent) = model.primitives.get(&primitive).and_then(|p| p.agent.as_ref()) else { continue };
+            let Some(agent) = model.primitives.get(primitive.as_str()).and_then(|p| p.agent.as_ref()) else { continue };
             let problem = if !agent.is_ocf() {
                 Some(format!("`{primitive}` is a {} resource; only OCF agents can be promotable (Pacemaker ignores the whole clone)", agent.class))
             } else {

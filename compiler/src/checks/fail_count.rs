@@ -107,7 +107,7 @@ impl Ctx<'_> {
                 let name = primitive.text.as_str();
                 match self.model.kind_of(name) {
                     None => {
-                        let candidates = self.model.primitives.keys().map(String::as_str);
+                        let candidates = self.model.primitives.keys().map(|k| k.as_str());
                         let mut d = Diagnostic::new(&codes::UNRESOLVED, primitive.span, format!("`{name}` is not declared; fail-count needs a primitive"))
                             .in_file(self.file);
                         if let Some(s) = did_you_mean(name, candidates) {

@@ -40,10 +40,10 @@ pub fn inherited_meta<'m>(model: &'m Model, primitive: &str, key: &str) -> Optio
     chain.extend(template);
     let mut current = primitive.to_string();
     for _ in 0..4 {
-        match model.parent.get(&current) {
+        match model.parent.get(current.as_str()) {
             Some(parent) => {
-                chain.push(parent.clone());
-                current = parent.clone();
+                chain.push(parent.to_string());
+                current = parent.to_string();
             }
             None => break,
         }
@@ -73,7 +73,7 @@ pub fn declarations_with_meta<'m>(model: &'m Model, scope: &Scope, key: &str) ->
 /// the primitives made from a template.
 pub fn primitives_under(model: &Model, name: &str) -> Vec<String> {
     if model.kind_of(name) == Some(crate::model::SymbolKind::Template) {
-        let mut from: Vec<String> = model.primitives.values().filter(|p| p.template.as_deref() == Some(name)).map(|p| p.name.clone()).collect();
+        let mut from: Vec<String> = model.primitives.values().filter(|p| p.template.as_deref() == Some(name)).map(|p| p.name.to_string()).collect();
         from.sort();
         return from;
     }

@@ -43,7 +43,7 @@ pub fn check(model: &Model, _target: Target, scope: &Scope, out: &mut Vec<Diagno
         for primitive in primitives_under(model, &owner) {
             // Only operations written in the primitive itself: Pacemaker searches the
             // primitive's XML for them, not its template or op-defaults.
-            let Some(info) = model.primitives.get(&primitive) else { continue };
+            let Some(info) = model.primitives.get(primitive.as_str()) else { continue };
             let Some(op) = info.ops.iter().find(|o| o.on_fail.as_ref().is_some_and(|(v, _)| v == "block")) else { continue };
             let Some((_, block_span)) = &op.on_fail else { continue };
             let which = match op.interval_ms {

@@ -343,7 +343,7 @@ fn scope_of_edit<'a>(
         let mut current = name.as_str();
         for _ in 0..4 {
             let Some(parent) = model.parent.get(current) else { break };
-            related.insert(parent.clone());
+            related.insert(parent.to_string());
             current = parent;
         }
     }

@@ -42,8 +42,13 @@ fn check_condition(model: &Model, file: FileId, agent: &Spanned, out: &mut Vec<D
         return;
     }
     // Providers of this OCF type: the policy's resources first, else every agent hapolicy knows.
-    let mut providers: Vec<String> =
-        model.primitives.values().filter_map(|p| p.agent.as_ref()).filter(|a| a.is_ocf() && a.kind == kind).filter_map(|a| a.provider.clone()).collect();
+    let mut providers: Vec<String> = model
+        .primitives
+        .values()
+        .filter_map(|p| p.agent.as_ref())
+        .filter(|a| a.is_ocf() && a.kind == kind)
+        .filter_map(|a| a.provider.as_ref().map(|p| p.to_string()))
+        .collect();
     if providers.is_empty() {
         providers = model
             .agent_names

@@ -122,7 +122,7 @@ impl Ctx<'_> {
         for node in nodes {
             if !self.model.nodes.contains_key(node.text.as_str()) {
                 let mut d = Diagnostic::new(&CODE_NODE, node.span, format!("`{}` is not a node of this policy", node.text)).in_file(self.file);
-                if let Some(s) = did_you_mean(&node.text, self.model.nodes.keys().map(String::as_str)) {
+                if let Some(s) = did_you_mean(&node.text, self.model.nodes.keys().map(|k| k.as_str())) {
                     d = d.with_suggestion(s);
                 }
                 self.out.push(d);

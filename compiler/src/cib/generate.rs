@@ -860,7 +860,7 @@ fn distinct_scores(specs: &[SetSpec<'_>]) -> Vec<Option<i64>> {
 
 /// Generates the whole CIB document.
 pub fn generate(model: &Model, target: Target) -> Element {
-    let reserved = model.symbols.keys().map(String::as_str);
+    let reserved = model.symbols.keys().map(|k| k.as_str());
     let mut g = Gen { model, ids: IdAllocator::new(reserved) };
     let mut crm_config = Element::new("crm_config");
     let mut rsc_defaults = Vec::new();

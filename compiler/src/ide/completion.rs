@@ -174,9 +174,9 @@ impl Context {
             "primitive" | "template" if self.statement.contains(':') || self.partial.contains(':') => {
                 model.agent_names.iter().map(|a| Completion::new(a.clone(), CompletionKind::Agent, "agent")).collect()
             }
-            "group" if self.in_brackets => resources(&[SymbolKind::Primitive]).into_iter().filter(|c| !model.parent.contains_key(&c.label)).collect(),
+            "group" if self.in_brackets => resources(&[SymbolKind::Primitive]).into_iter().filter(|c| !model.parent.contains_key(c.label.as_str())).collect(),
             "clone" | "promotable" if self.statement.contains(':') => {
-                resources(&[SymbolKind::Primitive, SymbolKind::Group]).into_iter().filter(|c| !model.parent.contains_key(&c.label)).collect()
+                resources(&[SymbolKind::Primitive, SymbolKind::Group]).into_iter().filter(|c| !model.parent.contains_key(c.label.as_str())).collect()
             }
             "tag" if self.in_brackets => resources(&[SymbolKind::Primitive, SymbolKind::Group, SymbolKind::Clone, SymbolKind::Promotable, SymbolKind::Bundle]),
             "location" if matches!(last, "prefers" | "avoids") => node_candidates(model),
@@ -314,7 +314,7 @@ fn fail_count_candidates(model: &Model, args: &[String]) -> Vec<Completion> {
         [] => resource_candidates(model, &[SymbolKind::Primitive]),
         [primitive] => {
             let mut names: Vec<String> = model.implicit_actions(primitive).into_iter().map(str::to_string).collect();
-            if let Some(p) = model.primitives.get(primitive) {
+            if let Some(p) = model.primitives.get(primitive.as_str()) {
                 names.extend(p.ops.iter().map(|o| o.name.text.to_string()));
             }
             names.sort();
@@ -323,7 +323,7 @@ fn fail_count_candidates(model: &Model, args: &[String]) -> Vec<Completion> {
         }
         [primitive, op] => model
             .primitives
-            .get(primitive)
+            .get(primitive.as_str())
             .map(|p| {
                 p.ops
                     .iter()

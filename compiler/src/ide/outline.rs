@@ -109,7 +109,7 @@ pub fn workspace_symbols(model: &Model, query: &str, limit: usize) -> Vec<(Strin
         .symbols
         .iter()
         .filter(|(name, _)| query.is_empty() || name.to_lowercase().contains(&query))
-        .map(|(name, s)| (name.clone(), s.kind, super::Location { file: s.file, span: s.span }))
+        .map(|(name, s)| (name.to_string(), s.kind, super::Location { file: s.file, span: s.span }))
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out.truncate(limit);

@@ -12,6 +12,8 @@ mod resolve;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use compact_str::CompactString;
+
 use crate::diagnostics::{Diagnostic, FileId};
 use crate::fast_hash::FastMap;
 use crate::span::Span;
@@ -77,11 +79,11 @@ pub struct Symbol {
 /// An agent as `class[:provider]:type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Agent {
-    pub class: String,
-    pub provider: Option<String>,
-    pub kind: String,
+    pub class: CompactString,
+    pub provider: Option<CompactString>,
+    pub kind: CompactString,
     /// `class:provider:type` (or `class:type`), kept because every check looks agents up by it.
-    spec: String,
+    spec: CompactString,
 }
 
 impl Agent {
@@ -93,22 +95,22 @@ impl Agent {
                 return Err(format!("`{text}` lacks its class: OCF agents are written `ocf:{}:{kind}`", parts.first().copied().unwrap_or("heartbeat")))
             }
             ["ocf", provider, kind] if !provider.is_empty() && !kind.is_empty() => {
-                Agent { class: "ocf".into(), provider: Some((*provider).into()), kind: (*kind).into(), spec: String::new() }
+                Agent { class: "ocf".into(), provider: Some((*provider).into()), kind: (*kind).into(), spec: CompactString::default() }
             }
             ["ocf", ..] => return Err(format!("`{text}`: OCF agents are written `ocf:provider:type`, such as `ocf:heartbeat:IPaddr2`")),
             [class, kind] if CLASSES.contains(class) && !kind.is_empty() => {
-                Agent { class: (*class).into(), provider: None, kind: (*kind).into(), spec: String::new() }
+                Agent { class: (*class).into(), provider: None, kind: (*kind).into(), spec: CompactString::default() }
             }
             // systemd units may contain colons in instance names
             ["systemd" | "service", rest @ ..] if !rest.is_empty() => {
-                Agent { class: parts.first().copied().unwrap_or("systemd").into(), provider: None, kind: rest.join(":"), spec: String::new() }
+                Agent { class: parts.first().copied().unwrap_or("systemd").into(), provider: None, kind: rest.join(":").into(), spec: CompactString::default() }
             }
             [class, ..] if !CLASSES.contains(class) => return Err(format!("`{class}` is not a resource class; use one of {}", CLASSES.join(", "))),
             _ => return Err(format!("`{text}` is not an agent; write `class:provider:type` for OCF or `class:type` otherwise")),
         };
         agent.spec = match &agent.provider {
-            Some(p) => format!("{}:{p}:{}", agent.class, agent.kind),
-            None => format!("{}:{}", agent.class, agent.kind),
+            Some(p) => compact_str::format_compact!("{}:{p}:{}", agent.class, agent.kind),
+            None => compact_str::format_compact!("{}:{}", agent.class, agent.kind),
         };
         Ok(agent)
     }
@@ -123,7 +125,7 @@ impl Agent {
 
     /// `class:provider:type` or `class:type`, as written in a primitive.
     pub fn spec(&self) -> String {
-        self.spec.clone()
+        self.spec.to_string()
     }
 
     /// The same, borrowed.
@@ -143,8 +145,8 @@ pub struct OpInfo {
     /// `None` when the interval was invalid (already reported).
     pub interval_ms: Option<u64>,
     pub interval_span: Option<Span>,
-    pub role: Option<String>,
-    pub on_fail: Option<(String, Span)>,
+    pub role: Option<CompactString>,
+    pub on_fail: Option<(CompactString, Span)>,
     pub enabled: bool,
     pub start_delay: Option<Span>,
     pub interval_origin: Option<Span>,
@@ -154,7 +156,7 @@ pub struct OpInfo {
 /// What the checks need to know about a primitive (or template).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrimitiveInfo {
-    pub name: String,
+    pub name: CompactString,
     pub file: FileId,
     pub span: Span,
     pub agent: Option<Agent>,
@@ -169,12 +171,12 @@ pub struct Model {
     pub items: Vec<(FileId, std::sync::Arc<Item>)>,
     // The maps are shared: after an edit that keeps every name where it was, the language server's
     // database builds the next model from this one (`patch`) without copying them.
-    pub symbols: Arc<FastMap<String, Symbol>>,
-    pub nodes: Arc<FastMap<String, (FileId, Span)>>,
+    pub symbols: Arc<FastMap<CompactString, Symbol>>,
+    pub nodes: Arc<FastMap<CompactString, (FileId, Span)>>,
     /// Primitive or group name → the group, clone or bundle that contains it.
-    pub parent: Arc<FastMap<String, String>>,
+    pub parent: Arc<FastMap<CompactString, CompactString>>,
     /// Shared with the per-item facts they came from (`ItemFacts`) when not derived from a template.
-    pub primitives: Arc<FastMap<String, Arc<PrimitiveInfo>>>,
+    pub primitives: Arc<FastMap<CompactString, Arc<PrimitiveInfo>>>,
     /// `stonith-enabled` as the cluster will see it (default true).
     pub stonith_enabled: bool,
     pub stonith_enabled_at: Option<(FileId, Span)>,
@@ -313,8 +315,8 @@ impl Model {
                     _ => {}
                 }
             }
-            match self.parent.get(&current) {
-                Some(p) => current = p.clone(),
+            match self.parent.get(current.as_str()) {
+                Some(p) => current = p.to_string(),
                 None => return false,
             }
         }

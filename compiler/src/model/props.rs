@@ -425,8 +425,8 @@ impl Checker<'_> {
                     info.interval_span = Some(p.value.span);
                     info.interval_ms = if ok { values::parse_duration(&p.value.text).ok().map(|d| d.ms) } else { None };
                 }
-                "role" if ok => info.role = Some(p.value.text.to_string()),
-                "on-fail" if ok => info.on_fail = Some((p.value.text.to_string(), p.value.span)),
+                "role" if ok => info.role = Some(p.value.text.clone()),
+                "on-fail" if ok => info.on_fail = Some((p.value.text.clone(), p.value.span)),
                 "enabled" if ok => info.enabled = values::parse_bool(&p.value.text).unwrap_or(true),
                 "start-delay" => info.start_delay = Some(p.key.span.cover(p.value.span)),
                 "interval-origin" => info.interval_origin = Some(p.key.span.cover(p.value.span)),
@@ -535,7 +535,7 @@ pub(super) fn check_items(model: &mut Model, facts_of: &mut dyn FnMut(FileId, &A
 /// Fills `model.primitives` from every item's primitive or template (with its item's index):
 /// primitives derived from a template inherit its agent and operations.
 fn fill_primitives(model: &mut Model, primitives: Vec<(usize, Arc<PrimitiveInfo>)>) {
-    let templates: std::collections::HashMap<String, Arc<PrimitiveInfo>> =
+    let templates: std::collections::HashMap<compact_str::CompactString, Arc<PrimitiveInfo>> =
         primitives.iter().filter(|(_, p)| model.kind_of(&p.name) == Some(super::SymbolKind::Template)).map(|(_, p)| (p.name.clone(), Arc::clone(p))).collect();
     let map = Arc::make_mut(&mut model.primitives);
     for (_, p) in primitives {
@@ -705,7 +705,7 @@ pub fn item_facts(file: FileId, item: &Item) -> ItemFacts {
                     ItemKind::Primitive { source: PrimitiveSource::Template(t), .. } => Some(t.text.to_string()),
                     _ => None,
                 };
-                primitive = Some(Arc::new(PrimitiveInfo { name: name.text.to_string(), file, span: name.span, agent, template, ops }));
+                primitive = Some(Arc::new(PrimitiveInfo { name: name.text.clone(), file, span: name.span, agent, template, ops }));
             }
             ItemKind::Group { props, body, members, name } => {
                 c.props("group", props, RESOURCE_PROPS);

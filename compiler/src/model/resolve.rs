@@ -21,7 +21,7 @@ fn declare_one(model: &mut Model, name: &Spanned, kind: SymbolKind, file: FileId
         model.diagnostics.push(d);
         return;
     }
-    Arc::make_mut(&mut model.symbols).insert(name.text.to_string(), Symbol { kind, file, span: name.span, item });
+    Arc::make_mut(&mut model.symbols).insert(name.text.clone(), Symbol { kind, file, span: name.span, item });
 }
 
 /// Records every declared name.
@@ -57,7 +57,7 @@ pub(super) fn declare(model: &mut Model) {
                             .with_help("merge the two declarations"),
                     );
                 } else {
-                    Arc::make_mut(&mut model.nodes).insert(name.text.to_string(), (*file, name.span));
+                    Arc::make_mut(&mut model.nodes).insert(name.text.clone(), (*file, name.span));
                 }
                 continue;
             }
@@ -156,7 +156,7 @@ impl Resolver<'_> {
         let mut d = Diagnostic::new(&codes::UNRESOLVED, node.span, format!("node `{}` is not declared", node.text))
             .in_file(file)
             .with_severity(crate::diagnostics::Severity::Warning);
-        d = match did_you_mean(&node.text, self.model.nodes.keys().map(String::as_str)) {
+        d = match did_you_mean(&node.text, self.model.nodes.keys().map(|k| k.as_str())) {
             Some(s) => d.with_help(format!("did you mean `{s}`? Pacemaker accepts unknown node names silently, so a typo here never matches")),
             None => d.with_help("declare it with `node NAME`; Pacemaker accepts unknown node names silently, so a typo never matches"),
         };
@@ -198,7 +198,7 @@ fn contain(model: &mut Model, diagnostics: &mut Vec<Diagnostic>, file: FileId, c
         diagnostics.push(d);
         return;
     }
-    Arc::make_mut(&mut model.parent).insert(child.text.to_string(), parent.text.to_string());
+    Arc::make_mut(&mut model.parent).insert(child.text.clone(), parent.text.clone());
 }
 
 /// Resolves every reference and records containment.

@@ -130,7 +130,7 @@ fn transient(id: &str, attributes: &[(String, String)]) -> String {
 /// these as diagnostics first; this is the backstop).
 pub fn plan(model: &Model, cib: &str, test: &TestBlock) -> Result<Plan, String> {
     // Nodes: the policy's, then those the test names; online unless a given says otherwise.
-    let mut nodes: Vec<String> = model.nodes.keys().cloned().collect();
+    let mut nodes: Vec<String> = model.nodes.keys().map(|k| k.to_string()).collect();
     nodes.sort();
     let mut status: Vec<(String, NodeStatus)> = nodes.iter().map(|n| (n.clone(), NodeStatus::Online)).collect();
     let mut attributes: Vec<(String, Vec<(String, String)>)> = Vec::new();

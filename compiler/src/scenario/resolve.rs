@@ -11,7 +11,7 @@ pub fn primitives_of(model: &Model, name: &str) -> Option<Vec<String>> {
     match model.kind_of(name)? {
         SymbolKind::Primitive => Some(vec![name.to_string()]),
         SymbolKind::Group | SymbolKind::Clone | SymbolKind::Promotable | SymbolKind::Bundle => {
-            let mut members: Vec<String> = model.parent.iter().filter(|(_, parent)| parent.as_str() == name).map(|(child, _)| child.clone()).collect();
+            let mut members: Vec<String> = model.parent.iter().filter(|(_, parent)| parent.as_str() == name).map(|(child, _)| child.to_string()).collect();
             members.sort();
             let mut primitives = Vec::new();
             for member in members {

@@ -14,7 +14,7 @@ fn operations(model: &Model, resource: &str) -> Vec<Completion> {
     let mut names: Vec<String> = Vec::new();
     for primitive in &primitives {
         names.extend(model.implicit_actions(primitive).into_iter().map(str::to_string));
-        if let Some(p) = model.primitives.get(primitive) {
+        if let Some(p) = model.primitives.get(primitive.as_str()) {
             names.extend(p.ops.iter().map(|o| o.name.text.to_string()));
         }
     }
