@@ -108,17 +108,27 @@ fn keep_memo<T>(memo: &std::sync::Mutex<T>, value: T) {
     }
 }
 
-/// Which item (parsed from its text alone) each placed item was placed from, by the placed item's
-/// address, as the last parses have it.
-fn placed_origins(db: &dyn Db) -> crate::fast_hash::FastMap<usize, std::sync::Arc<syntax::ast::Item>> {
-    let Ok(files) = db.memos().parses.lock() else { return crate::fast_hash::FastMap::default() };
-    let outcomes = files.values().flat_map(|last| last.outcomes.iter());
-    outcomes
-        .filter_map(|o| match o {
-            ChunkOutcome::Item { unplaced, placed: Some(placed) } => Some((std::sync::Arc::as_ptr(placed) as usize, std::sync::Arc::clone(unplaced))),
-            _ => None,
-        })
-        .collect()
+/// Which item (parsed from its text alone) each of the files' items was placed from, as the
+/// last parses have it: one entry per item, in model order (`None` for an item of a file not
+/// parsed item by item).
+fn placed_origins(db: &dyn Db, files: &[(SourceFile, &ParsedFile)]) -> Vec<Option<std::sync::Arc<syntax::ast::Item>>> {
+    let mut origins = Vec::with_capacity(files.iter().map(|(_, parsed)| parsed.items.len()).sum());
+    let Ok(parses) = db.memos().parses.lock() else { return origins };
+    for (file, parsed) in files {
+        let from = origins.len();
+        if let Some(last) = parses.get(file.path(db)) {
+            let items = last.outcomes.iter().filter_map(|o| match o {
+                ChunkOutcome::Item { unplaced, placed: Some(placed) } => Some((unplaced, placed)),
+                _ => None,
+            });
+            // The memo is the parse that gave these items, unless a cancelled run left it behind.
+            for ((unplaced, placed), item) in items.zip(&parsed.items) {
+                origins.push(std::sync::Arc::ptr_eq(placed, item).then(|| std::sync::Arc::clone(unplaced)));
+            }
+        }
+        origins.resize(from + parsed.items.len(), None);
+    }
+    origins
 }
 
 /// One file's last per-item parse: its text, its chunks and what each chunk gave.
@@ -392,41 +402,37 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
     // edit that moves no name patches the last model instead of building anew.
     let before = take_memo(&db.memos().facts);
     let mut now: Vec<ItemFactsEntry> = Vec::with_capacity(before.len());
-    let origins = placed_origins(db);
-    // Items come in model order, so an item is looked for where it stood last time first; by
-    // address only when the items before it were added or removed.
+    let with_files: Vec<(SourceFile, &ParsedFile)> = files.iter().zip(&parsed).map(|(f, (_, p))| (*f, *p)).collect();
+    let origins = placed_origins(db, &with_files);
+    // Items come in model order (as `origins`), so an item is looked for where it stood last
+    // time first; by address only when the items before it were added or removed.
     let mut by_address: Option<crate::fast_hash::FastMap<usize, usize>> = None;
     let mut facts_of = |file: FileId, item: &std::sync::Arc<syntax::ast::Item>| {
+        let index = now.len();
+        let origin = origins.get(index).and_then(Option::as_ref);
         let same = |entry: &ItemFactsEntry| std::sync::Arc::ptr_eq(&entry.0, item) && entry.1 == file;
-        let kept = match before.get(now.len()).filter(|entry| same(entry)) {
-            Some(entry) => Some(entry),
-            None => {
+        // An item an edit before it only moved: the copy it replaces was placed from the same item.
+        let moved_from = |entry: &ItemFactsEntry| entry.1 == file && matches!((&entry.3, origin), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b));
+        let facts = match before.get(index) {
+            Some(entry) if same(entry) => std::sync::Arc::clone(&entry.2),
+            Some(entry) if moved_from(entry) => model::ItemFacts::moved(&entry.2, i64::from(item.span.start) - i64::from(entry.0.span.start)),
+            _ => {
                 let index =
                     by_address.get_or_insert_with(|| before.iter().enumerate().map(|(i, entry)| (std::sync::Arc::as_ptr(&entry.0) as usize, i)).collect());
-                index.get(&(std::sync::Arc::as_ptr(item) as usize)).and_then(|&i| before.get(i)).filter(|entry| same(entry))
-            }
-        };
-        let facts = match kept {
-            Some(entry) => std::sync::Arc::clone(&entry.2),
-            None => {
-                // An item an edit before it only moved: the facts of the copy it replaces, moved.
-                let origin = origins.get(&(std::sync::Arc::as_ptr(item) as usize));
-                let moved_from =
-                    before.get(now.len()).filter(|entry| entry.1 == file && matches!((&entry.3, origin), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b)));
-                match moved_from {
-                    Some(entry) => std::sync::Arc::new(entry.2.moved(i64::from(item.span.start) - i64::from(entry.0.span.start))),
+                match index.get(&(std::sync::Arc::as_ptr(item) as usize)).and_then(|&i| before.get(i)).filter(|entry| same(entry)) {
+                    Some(entry) => std::sync::Arc::clone(&entry.2),
                     None => std::sync::Arc::new(model::item_facts(file, item)),
                 }
             }
         };
-        now.push((std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts), origins.get(&(std::sync::Arc::as_ptr(item) as usize)).cloned()));
+        now.push((std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts), origin.cloned()));
         facts
     };
     // The item at `index` is a copy of the last model's item there that an edit before it moved:
     // both were placed from the same item.
-    let copied = |index: usize, last: &std::sync::Arc<syntax::ast::Item>, now: &std::sync::Arc<syntax::ast::Item>| {
+    let copied = |index: usize, last: &std::sync::Arc<syntax::ast::Item>| {
         let last_origin = before.get(index).filter(|entry| std::sync::Arc::ptr_eq(&entry.0, last)).and_then(|entry| entry.3.as_ref());
-        matches!((last_origin, origins.get(&(std::sync::Arc::as_ptr(now) as usize))), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b))
+        matches!((last_origin, origins.get(index).and_then(Option::as_ref)), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b))
     };
     let last = take_memo(&db.memos().model);
     let built = match last.as_ref().and_then(|last| model::patch(last, &items, &metadata, library_items(db, project), &copied, &mut facts_of)) {

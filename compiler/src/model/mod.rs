@@ -410,9 +410,9 @@ pub fn build(
     model
 }
 
-/// Whether the item at an index (last, now) is a copy of the last model's item there that an
+/// Whether the item at an index now is a copy of the last model's item there (given) that an
 /// edit before it moved.
-pub type IsMovedCopy<'a> = dyn Fn(usize, &Arc<Item>, &Arc<Item>) -> bool + 'a;
+pub type IsMovedCopy<'a> = dyn Fn(usize, &Arc<Item>) -> bool + 'a;
 
 /// The model `build` would give after an edit, made from the model before it when the edit
 /// changed only what no other item's resolution reads: each changed item declares and names the
@@ -444,7 +444,7 @@ pub fn patch(
         if Arc::ptr_eq(item, last_item) {
             continue;
         }
-        if copied(index, last_item, item) {
+        if copied(index, last_item) {
             copies.push((index, *file, last_item.span.start, item.span.start));
             continue;
         }

@@ -617,9 +617,13 @@ pub struct ItemFacts {
 }
 
 impl ItemFacts {
-    /// The facts of the same item moved `by` bytes (an edit before it changed the text's length).
-    pub fn moved(&self, by: i64) -> ItemFacts {
-        let diagnostics = self
+    /// The facts of the same item moved `by` bytes (an edit before it changed the text's length):
+    /// the same facts when they hold no place.
+    pub fn moved(facts: &Arc<ItemFacts>, by: i64) -> Arc<ItemFacts> {
+        if facts.diagnostics.is_empty() && facts.primitive.is_none() {
+            return Arc::clone(facts);
+        }
+        let diagnostics = facts
             .diagnostics
             .iter()
             .map(|d| {
@@ -630,7 +634,7 @@ impl ItemFacts {
                 d
             })
             .collect();
-        let primitive = self.primitive.as_ref().map(|p| {
+        let primitive = facts.primitive.as_ref().map(|p| {
             let mut p = p.as_ref().clone();
             p.span = p.span.moved(by);
             for op in &mut p.ops {
@@ -643,7 +647,7 @@ impl ItemFacts {
             }
             Arc::new(p)
         });
-        ItemFacts { diagnostics, primitive }
+        Arc::new(ItemFacts { diagnostics, primitive })
     }
 }
 
