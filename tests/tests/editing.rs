@@ -164,19 +164,27 @@ fn after_every_edit_the_model_and_diagnostics_equal_a_fresh_builds() {
     let mut rng = Rng(0x5EED_0FED_1701);
     let mut compared = 0;
     let mut failures = Vec::new();
-    for (path, edits) in &files {
+    for (k, (path, edits)) in files.iter().enumerate() {
         let original = std::fs::read_to_string(path).unwrap();
-        let mut session = Compiler::new(Target::Pacemaker3);
-        session.set_per_item_parsing(true);
-        session.set_file("policy.hapolicy", original.clone());
+        // Every other session has a second file after the edited one, left as it is: an edit
+        // that adds or removes an item changes the position of every item in it.
+        let other = (k % 2 == 1).then(|| std::fs::read_to_string(&files[(k + 1) % files.len()].0).unwrap());
+        let start = |text: &str| {
+            let mut compiler = Compiler::new(Target::Pacemaker3);
+            compiler.set_per_item_parsing(true);
+            compiler.set_file("policy.hapolicy", text.to_string());
+            if let Some(other) = &other {
+                compiler.set_file("other.hapolicy", other.clone());
+            }
+            compiler
+        };
+        let mut session = start(&original);
         let _ = session.diagnostics();
         let mut text = original.clone();
         for step in 0..*edits {
             edit(&mut rng, &mut text, &original);
             session.set_file("policy.hapolicy", text.clone());
-            let mut fresh = Compiler::new(Target::Pacemaker3);
-            fresh.set_per_item_parsing(true);
-            fresh.set_file("policy.hapolicy", text.clone());
+            let fresh = start(&text);
             compared += 1;
             if session.diagnostics() != fresh.diagnostics() {
                 let brief = |c: &Compiler| {
@@ -235,4 +243,26 @@ fn files_that_begin_alike_are_told_apart() {
         assert_eq!(session.diagnostics(), fresh.diagnostics(), "after edit {step} of b.hapolicy:\n{text}");
         assert!(session.model() == fresh.model(), "models differ after edit {step} of b.hapolicy:\n{text}");
     }
+}
+
+/// Removing an item that declares nothing (a fencing level) moves every item of the files after
+/// it one position back without copying them: what was found about each must follow it.
+#[test]
+fn items_of_a_later_file_keep_their_findings_when_an_earlier_file_loses_an_item() {
+    let a = "fencing-level n1 index=1 [f1]\n";
+    let b = "node n1\nprimitive f1: stonith:fence_dummy\n\
+             primitive bad: ocf:heartbeat:Dummy {\n  op monitor interval=10s\n  op monitor interval=10s\n}\n\
+             location f1-placement: f1 avoids n1\n";
+    let start = |a: &str| {
+        let mut compiler = Compiler::new(Target::Pacemaker3);
+        compiler.set_per_item_parsing(true);
+        compiler.set_file("a.hapolicy", a.to_string());
+        compiler.set_file("b.hapolicy", b.to_string());
+        compiler
+    };
+    let mut session = start(a);
+    let before: Vec<&str> = session.diagnostics().iter().map(|d| d.code.code).collect();
+    assert!(before.contains(&"HP2001"), "the fixture needs a finding about `bad`: {before:?}");
+    session.set_file("a.hapolicy", String::new());
+    assert_eq!(session.diagnostics(), start("").diagnostics());
 }

@@ -7,7 +7,8 @@
 //! Items are told apart by address: parsing reuses an unchanged item (`db::parse_file`), so an
 //! item with a new address is one the edit changed or moved. A moved item (an edit before it
 //! changed the text's length) is a new copy of the same item parsed alone (its origin): it keeps
-//! its findings, moved by the same distance, and is not checked again.
+//! its findings, moved by the same distance, and is not checked again. What is kept per item is
+//! kept by the item's position, which an edit that adds or removes no item leaves alone.
 //!
 //! The related items: the edit's names are those the changed items (before and after) declare
 //! or mention, with the groups, clones and bundles above them and the primitives inside them.
@@ -46,11 +47,9 @@ pub struct LastChecks {
     /// an item that an edit only moved is a new copy of the same one.
     files: Vec<FileId>,
     origins: Vec<Option<Arc<Item>>>,
-    /// Address → index of each of `items`.
-    index: FastMap<usize, usize>,
-    /// Name → addresses of the items that declare or mention it.
+    /// Name → positions (in `items`) of the items that declare or mention it.
     mentions: FastMap<String, Vec<usize>>,
-    /// What the scoped checks found, each with the address of the item it is about.
+    /// What the scoped checks found, each with the position of the item it is about.
     found: Vec<(usize, Diagnostic)>,
     /// What `agent_unique` found: it changes only when a primitive's agent or parameters do.
     unique: Vec<Diagnostic>,
@@ -110,50 +109,39 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
     let ordered = model.items.windows(2).all(|w| matches!(w, [(fa, a), (fb, b)] if (fa, a.span.start) <= (fb, b.span.start)));
     let last = last.filter(|last| ordered && last.context.same_as(model, target));
     let Some(mut last) = last else { return check_everything(model, target, items, files, origins) };
-    // Where each item stands, by address. With as many items as last time, every item that
-    // stayed stands where it stood: only the changed positions are looked at and updated.
-    let mut index = std::mem::take(&mut last.index);
+    // With as many items as last time, every item that stayed stands where it stood: only the
+    // changed positions are looked at.
     let mut moves = Moves::default();
     let (added, removed): (Vec<usize>, Vec<(FileId, Arc<Item>)>) = if items.len() == last.items.len() {
         let changed: Vec<usize> = (0..items.len()).filter(|&i| !matches!((items.get(i), last.items.get(i)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))).collect();
         // Items an edit of another item's length only moved keep their findings, moved with them.
         moves = moved_items(&last, &items, &files, &origins, &changed);
-        let moved_owner: FastMap<usize, usize> = moves.items.iter().filter_map(|&(i, _)| Some((address(last.items.get(i)?), address(items.get(i)?)))).collect();
-        for &(i, _) in &moves.items {
-            if let (Some(old), Some(new)) = (last.items.get(i), items.get(i)) {
-                index.remove(&address(old));
-                index.insert(address(new), i);
-            }
-        }
-        // Mentions of a moved item now name its new copy (one pass over every mention).
-        if !moved_owner.is_empty() {
-            for at in last.mentions.values_mut().flat_map(|at| at.iter_mut()) {
-                if let Some(&now) = moved_owner.get(at) {
-                    *at = now;
-                }
-            }
-        }
-        for (owner, d) in &mut last.found {
-            if let Some(&now) = moved_owner.get(owner) {
-                *owner = now;
-            }
-            moves.diagnostic(d);
-        }
+        last.found.iter_mut().for_each(|(_, d)| moves.diagnostic(d));
         let changed: Vec<usize> = changed.into_iter().filter(|i| moves.items.binary_search_by_key(i, |&(m, _)| m).is_err()).collect();
         let removed: Vec<(FileId, Arc<Item>)> = changed.iter().filter_map(|&i| Some((*last.files.get(i)?, Arc::clone(last.items.get(i)?)))).collect();
-        for (_, item) in &removed {
-            index.remove(&address(item));
-        }
-        for &i in &changed {
-            index.extend(items.get(i).map(|item| (address(item), i)));
+        for (&i, (_, item)) in changed.iter().zip(&removed) {
+            forget(&mut last.mentions, item, i);
         }
         (changed, removed)
     } else {
-        let before = index;
-        index = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
-        let added = items.iter().enumerate().filter(|(_, item)| !before.contains_key(&address(item))).map(|(i, _)| i).collect();
-        let removed = last.items.iter().zip(&last.files).filter(|(item, _)| !index.contains_key(&address(item)));
-        (added, removed.map(|(item, file)| (*file, Arc::clone(item))).collect())
+        // Items were added or removed: where each kept item stands now, by address.
+        let now: FastMap<usize, usize> = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
+        let moved_to: Vec<Option<usize>> = last.items.iter().map(|item| now.get(&address(item)).copied()).collect();
+        let mut kept = vec![false; items.len()];
+        for &i in moved_to.iter().flatten() {
+            if let Some(k) = kept.get_mut(i) {
+                *k = true;
+            }
+        }
+        let added = kept.iter().enumerate().filter(|(_, kept)| !**kept).map(|(i, _)| i).collect();
+        let removed = last.items.iter().zip(&last.files).zip(&moved_to).filter(|(_, to)| to.is_none());
+        let removed = removed.map(|((item, file), _)| (*file, Arc::clone(item))).collect();
+        for at in last.mentions.values_mut() {
+            *at = at.iter().filter_map(|&i| moved_to.get(i).copied().flatten()).collect();
+        }
+        last.mentions.retain(|_, at| !at.is_empty());
+        last.found = std::mem::take(&mut last.found).into_iter().filter_map(|(i, d)| Some((moved_to.get(i).copied().flatten()?, d))).collect();
+        (added, removed)
     };
     let added_items = added.iter().filter_map(|&i| items.get(i));
     let removed_items = removed.iter().map(|(_, item)| item);
@@ -176,14 +164,13 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
         }
     }
     last.unique.iter_mut().for_each(|d| moves.diagnostic(d));
-    for item in removed_items.clone() {
-        forget(&mut last.mentions, item);
+    for &i in &added {
+        if let Some(item) = items.get(i) {
+            remember(&mut last.mentions, item, i);
+        }
     }
-    for item in added_items.clone() {
-        remember(&mut last.mentions, item);
-    }
-    let scope = scope_of_edit(model, &last.mentions, &index, &added, added_items.chain(removed_items));
-    let mut found: Vec<(usize, Diagnostic)> = last.found.into_iter().filter(|(owner, _)| index.get(owner).is_some_and(|&i| !scope.includes(i))).collect();
+    let scope = scope_of_edit(model, &last.mentions, &added, added_items.chain(removed_items));
+    let mut found: Vec<(usize, Diagnostic)> = last.found.into_iter().filter(|(owner, _)| !scope.includes(*owner)).collect();
     let (scoped, unique) = std::thread::scope(|threads| {
         let unique = (!same_parameters).then(|| threads.spawn(|| super::run_unique(model, target)));
         let scoped = super::run_scoped(model, target, &scope);
@@ -197,7 +184,7 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
     for d in scoped {
         let owner = owner_of(model, &d);
         if scope.includes(owner) {
-            found.push((items.get(owner).map_or(0, address), d));
+            found.push((owner, d));
         }
     }
     let diagnostics = found.iter().map(|(_, d)| d).chain(&unique).cloned().collect();
@@ -208,7 +195,7 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
     if replaced.0.len() > 1_000 {
         let _ = std::thread::Builder::new().name("free-checked".into()).spawn(move || drop(replaced));
     }
-    (diagnostics, LastChecks { items, files, origins, index, mentions: last.mentions, found, unique, context: last.context, checked })
+    (diagnostics, LastChecks { items, files, origins, mentions: last.mentions, found, unique, context: last.context, checked })
 }
 
 fn check_everything(
@@ -224,14 +211,13 @@ fn check_everything(
         let scoped = super::run_scoped(model, target, &Scope::everything());
         (scoped, unique.join().unwrap_or_else(|_| super::run_unique(model, target)))
     });
-    let found = scoped.iter().map(|d| (items.get(owner_of(model, d)).map_or(0, address), d.clone())).collect();
+    let found = scoped.iter().map(|d| (owner_of(model, d), d.clone())).collect();
     let mut mentions = FastMap::default();
-    for item in &items {
-        remember(&mut mentions, item);
+    for (i, item) in items.iter().enumerate() {
+        remember(&mut mentions, item, i);
     }
     let diagnostics = scoped.into_iter().chain(unique.iter().cloned()).collect();
-    let index = items.iter().enumerate().map(|(i, item)| (address(item), i)).collect();
-    (diagnostics, LastChecks { items, files, origins, index, mentions, found, unique, context: Context::of(model, target), checked: None })
+    (diagnostics, LastChecks { items, files, origins, mentions, found, unique, context: Context::of(model, target), checked: None })
 }
 
 /// One primitive as `agent_unique` reads it: its name, agent or template, file, and parameters
@@ -302,19 +288,21 @@ fn declared<'a>(items: impl Iterator<Item = &'a Arc<Item>>) -> Vec<(&'a str, Spa
     names
 }
 
-fn remember(mentions: &mut FastMap<String, Vec<usize>>, item: &Arc<Item>) {
+/// Records that the item at `position` declares or mentions its names.
+fn remember(mentions: &mut FastMap<String, Vec<usize>>, item: &Item, position: usize) {
     visit_names(item, &mut |name, _| {
         let at = mentions.entry(name.text.to_string()).or_default();
-        if at.last() != Some(&address(item)) {
-            at.push(address(item));
+        if at.last() != Some(&position) {
+            at.push(position);
         }
     });
 }
 
-fn forget(mentions: &mut FastMap<String, Vec<usize>>, item: &Arc<Item>) {
+/// Undoes `remember` for the item that stood at `position`.
+fn forget(mentions: &mut FastMap<String, Vec<usize>>, item: &Item, position: usize) {
     visit_names(item, &mut |name, _| {
         if let Some(at) = mentions.get_mut(name.text.as_str()) {
-            at.retain(|&a| a != address(item));
+            at.retain(|&a| a != position);
             if at.is_empty() {
                 mentions.remove(name.text.as_str());
             }
@@ -323,13 +311,7 @@ fn forget(mentions: &mut FastMap<String, Vec<usize>>, item: &Arc<Item>) {
 }
 
 /// The items to check after an edit that changed `changed` (their new and old versions).
-fn scope_of_edit<'a>(
-    model: &Model,
-    mentions: &FastMap<String, Vec<usize>>,
-    index: &FastMap<usize, usize>,
-    added: &[usize],
-    changed: impl Iterator<Item = &'a Arc<Item>>,
-) -> Scope {
+fn scope_of_edit<'a>(model: &Model, mentions: &FastMap<String, Vec<usize>>, added: &[usize], changed: impl Iterator<Item = &'a Arc<Item>>) -> Scope {
     // The edit's names, with what contains them and what they contain.
     let mut names: FastSet<String> = FastSet::default();
     for item in changed {
@@ -352,7 +334,7 @@ fn scope_of_edit<'a>(
     items.extend(model.option_items.iter().copied());
     for name in &names {
         items.extend(model.symbol(name).map(|s| s.item));
-        items.extend(mentions.get(name).into_iter().flatten().filter_map(|a| index.get(a).copied()));
+        items.extend(mentions.get(name).into_iter().flatten().copied());
     }
     // What those items name, and the primitives inside it.
     let first_hop = items.len();
