@@ -485,7 +485,7 @@ impl Gen<'_> {
             None => self.ids.fresh(&format!("{bundle}-{element}")),
         };
         let mut e = part_element(element, part);
-        e.attrs.insert(0, ("id", id));
+        e.attrs.insert(0, ("id", id.into()));
         e
     }
 
@@ -945,11 +945,11 @@ pub fn generate(model: &Model, target: Target) -> Element {
             ItemKind::Alert { .. } => alerts.children.extend(g.alert(&item.kind)),
             ItemKind::FencingLevel { target, props, devices } => {
                 let index = props.iter().find(|p| p.key.text == "index").map_or_else(|| "1".to_string(), |p| p.value.text.to_string());
-                let (base, attrs): (String, Vec<(&'static str, String)>) = match target {
-                    FencingTarget::Node(n) => (format!("fl-{}-{index}", n.text), vec![("target", n.text.to_string())]),
-                    FencingTarget::Pattern(p) => (format!("fl-pattern-{index}"), vec![("target-pattern", p.text.to_string())]),
+                let (base, attrs): (String, Vec<(&'static str, compact_str::CompactString)>) = match target {
+                    FencingTarget::Node(n) => (format!("fl-{}-{index}", n.text), vec![("target", n.text.clone())]),
+                    FencingTarget::Pattern(p) => (format!("fl-pattern-{index}"), vec![("target-pattern", p.text.clone())]),
                     FencingTarget::Attribute(k, v) => {
-                        (format!("fl-{}-{}-{index}", k.text, v.text), vec![("target-attribute", k.text.to_string()), ("target-value", v.text.to_string())])
+                        (format!("fl-{}-{}-{index}", k.text, v.text), vec![("target-attribute", k.text.clone()), ("target-value", v.text.clone())])
                     }
                 };
                 let mut level = Element::new("fencing-level").attr("id", g.ids.fresh(&base));

@@ -17,7 +17,7 @@ pub use write::{push_escaped, to_xml};
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Element {
     pub name: &'static str,
-    pub attrs: Vec<(&'static str, String)>,
+    pub attrs: Vec<(&'static str, compact_str::CompactString)>,
     pub children: Vec<Element>,
     /// Raw XML written as it is in place of this element (the policy's `xml` escape hatch).
     pub raw: Option<String>,
@@ -28,12 +28,12 @@ impl Element {
         Element { name, attrs: Vec::new(), children: Vec::new(), raw: None }
     }
 
-    pub fn attr(mut self, key: &'static str, value: impl Into<String>) -> Element {
+    pub fn attr(mut self, key: &'static str, value: impl Into<compact_str::CompactString>) -> Element {
         self.attrs.push((key, value.into()));
         self
     }
 
-    pub fn set(&mut self, key: &'static str, value: impl Into<String>) {
+    pub fn set(&mut self, key: &'static str, value: impl Into<compact_str::CompactString>) {
         self.attrs.push((key, value.into()));
     }
 

@@ -42,7 +42,7 @@ pub const MAX_DEPTH: usize = 256;
 /// A CIB element as read from XML, with where it and each attribute value are in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XmlElement {
-    pub name: String,
+    pub name: compact_str::CompactString,
     pub attrs: Vec<XmlAttr>,
     pub children: Vec<XmlNode>,
     /// The start tag, from `<` to `>` inclusive (the whole element when it is empty, `<x/>`).
@@ -54,9 +54,9 @@ pub struct XmlElement {
 /// One attribute of an element.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XmlAttr {
-    pub name: String,
+    pub name: compact_str::CompactString,
     /// The value with references resolved and whitespace normalised, as Pacemaker sees it.
-    pub value: String,
+    pub value: compact_str::CompactString,
     pub name_span: Span,
     /// The value as written, inside the quotes.
     pub value_span: Span,
@@ -467,7 +467,7 @@ impl<'a> Parser<'a> {
             }
         }
         let attrs = self.attributes(name, name_end, inner_end)?;
-        let element = XmlElement { name: name.to_string(), attrs, children: Vec::new(), span: Span::new(start, end), end: Span::new(end, end).end };
+        let element = XmlElement { name: name.into(), attrs, children: Vec::new(), span: Span::new(start, end), end: Span::new(end, end).end };
         if empty {
             self.attach(element);
         } else {
@@ -542,7 +542,7 @@ impl<'a> Parser<'a> {
                 return Err(XmlError { message: format!("duplicate attribute `{name}` on <{element}> (first given on line {line})"), span: name_span });
             }
             let value = self.attribute_value(value_start, value_end)?;
-            attrs.push(XmlAttr { name: name.to_string(), value, name_span, value_span: Span::new(value_start, value_end) });
+            attrs.push(XmlAttr { name: name.into(), value, name_span, value_span: Span::new(value_start, value_end) });
             at = value_end + 1;
         }
     }
@@ -573,12 +573,12 @@ impl<'a> Parser<'a> {
     }
 
     /// An attribute value as an XML parser reads it: references resolved, whitespace normalised.
-    fn attribute_value(&self, start: usize, end: usize) -> Result<String, XmlError> {
+    fn attribute_value(&self, start: usize, end: usize) -> Result<compact_str::CompactString, XmlError> {
         let raw = self.slice(start, end);
         let bytes = raw.as_bytes();
         let special = |b: &u8| *b == b'&' || *b == b'<' || *b < 0x20 || *b == 0xEF;
         if !bytes.iter().any(special) {
-            return Ok(raw.to_string());
+            return Ok(raw.into());
         }
         let mut out = String::with_capacity(raw.len());
         let mut copied = 0;
@@ -619,7 +619,7 @@ impl<'a> Parser<'a> {
             copied = i;
         }
         out.push_str(raw.get(copied..).unwrap_or_default());
-        Ok(out)
+        Ok(out.into())
     }
 
     /// The `;` ending the reference whose `&` is at `amp` (not past `limit`).

@@ -220,7 +220,7 @@ impl Importer<'_> {
         let operation = e.value("operation")?;
         let attr_text = match attribute.value.strip_prefix('#') {
             Some(builtin) => format!("${builtin}"),
-            None => attribute.value.clone(),
+            None => attribute.value.to_string(),
         };
         let attr = spanned(&attr_text, attribute.value_span);
         let op_span = e.get("operation").map_or(e.span, |a| a.value_span);

@@ -82,7 +82,7 @@ pub(super) fn declare(model: &mut Model) {
                                 xml.span.start as usize + id.value_span.start as usize,
                                 xml.span.start as usize + id.value_span.end as usize,
                             );
-                            declared.push((Cow::Owned(Spanned { text: id.value.clone().into(), span }), kind, *file, index));
+                            declared.push((Cow::Owned(Spanned { text: id.value.clone(), span }), kind, *file, index));
                         }
                         stack.extend(e.elements());
                     }

@@ -47,13 +47,13 @@ pub struct Constraint {
 impl Constraint {
     fn read(element: &XmlElement) -> Constraint {
         let attrs =
-            element.attrs.iter().filter(|a| a.name != "id").filter_map(|a| Some((a.name.clone(), normalized(&element.name, &a.name, &a.value)?))).collect();
+            element.attrs.iter().filter(|a| a.name != "id").filter_map(|a| Some((a.name.to_string(), normalized(&element.name, &a.name, &a.value)?))).collect();
         let body = element.elements().map(|c| canonical_without(c, &["id"])).collect::<Vec<_>>().join(",");
         let mut resources: Vec<String> = ["rsc", "with-rsc", "first", "then"].iter().filter_map(|k| element.value(k)).map(str::to_string).collect();
         for set in element.children_named("resource_set") {
             resources.extend(set.children_named("resource_ref").filter_map(|r| r.value("id")).map(str::to_string));
         }
-        Constraint { element: element.name.clone(), attrs, body, resources }
+        Constraint { element: element.name.to_string(), attrs, body, resources }
     }
 }
 
@@ -181,7 +181,7 @@ impl Configuration {
             id.clone(),
             Resource {
                 id: id.clone(),
-                element: element.name.clone(),
+                element: element.name.to_string(),
                 agent,
                 parent: parent.map(str::to_string),
                 position,
@@ -242,8 +242,8 @@ fn op_description(op: &XmlElement) -> String {
         .filter(|a| !matches!(a.name.as_str(), "id" | "name" | "interval" | "role"))
         .map(|a| {
             let value = match a.name.as_str() {
-                "timeout" | "start-delay" => values::parse_duration(&a.value).map_or_else(|_| a.value.clone(), |d| values::format_duration(d.ms)),
-                _ => a.value.clone(),
+                "timeout" | "start-delay" => values::parse_duration(&a.value).map_or_else(|_| a.value.to_string(), |d| values::format_duration(d.ms)),
+                _ => a.value.to_string(),
             };
             format!("{}={value}", a.name)
         })

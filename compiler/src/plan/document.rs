@@ -40,7 +40,7 @@ pub fn new_configuration(compiled: &XmlElement, cluster: &XmlElement) -> Option<
                 for nvpair in properties.children.iter_mut().filter_map(element_mut).filter(|e| e.name == "nvpair" && e.value("name") == Some(name)) {
                     set_by_policy = true;
                     if let Some(attr) = nvpair.attrs.iter_mut().find(|a| a.name == "value") {
-                        attr.value.clone_from(&value);
+                        attr.value = value.as_str().into();
                     }
                 }
             }
@@ -76,11 +76,8 @@ fn child_or_insert<'a>(parent: &'a mut XmlElement, name: &str, attrs: &[(&str, &
 
 fn element(name: &str, attrs: &[(&str, &str)]) -> XmlElement {
     XmlElement {
-        name: name.to_string(),
-        attrs: attrs
-            .iter()
-            .map(|(k, v)| XmlAttr { name: (*k).to_string(), value: (*v).to_string(), name_span: Span::default(), value_span: Span::default() })
-            .collect(),
+        name: name.into(),
+        attrs: attrs.iter().map(|(k, v)| XmlAttr { name: (*k).into(), value: (*v).into(), name_span: Span::default(), value_span: Span::default() }).collect(),
         children: Vec::new(),
         span: Span::default(),
         end: 0,
@@ -93,7 +90,7 @@ fn element(name: &str, attrs: &[(&str, &str)]) -> XmlElement {
 pub fn with_configuration(cluster: &XmlElement, configuration: &XmlElement, schema: Option<&str>) -> String {
     let mut cib = cluster.clone();
     if let (Some(schema), Some(attr)) = (schema, cib.attrs.iter_mut().find(|a| a.name == "validate-with")) {
-        attr.value = schema.to_string();
+        attr.value = schema.into();
     }
     match cib.children.iter_mut().find(|c| matches!(c, XmlNode::Element(e) if e.name == "configuration")) {
         Some(slot) => *slot = XmlNode::Element(configuration.clone()),
