@@ -72,7 +72,7 @@ struct Context {
     stonith_enabled: bool,
     stonith_enabled_at: Option<(FileId, Span)>,
     has_fencing_device: bool,
-    agents: std::collections::HashMap<String, KnownAgent>,
+    agents: Arc<std::collections::HashMap<String, KnownAgent>>,
 }
 
 impl Context {
@@ -90,7 +90,7 @@ impl Context {
             stonith_enabled: model.stonith_enabled,
             stonith_enabled_at: model.stonith_enabled_at,
             has_fencing_device: model.has_fencing_device,
-            agents: model.agents.clone(),
+            agents: Arc::clone(&model.agents),
         }
     }
 }

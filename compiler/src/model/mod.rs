@@ -182,7 +182,8 @@ pub struct Model {
     pub stonith_enabled_at: Option<(FileId, Span)>,
     pub has_fencing_device: bool,
     /// Every agent schema known from the policy, supplied metadata and the stdlib.
-    pub agents: HashMap<String, agents::KnownAgent>,
+    /// Shared between the models of an editor's session while the known agents stay the same.
+    pub agents: Arc<HashMap<String, agents::KnownAgent>>,
     /// The name of every agent hapolicy knows, loaded or not (for suggestions).
     pub agent_names: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
@@ -399,7 +400,7 @@ pub fn build(
     Arc::make_mut(&mut model.symbols).reserve(model.items.len());
     Arc::make_mut(&mut model.primitives).reserve(model.items.len());
     Arc::make_mut(&mut model.parent).reserve(model.items.len());
-    model.agents = agents::merge(&model.items, metadata, stdlib);
+    model.agents = Arc::new(agents::merge(&model.items, metadata, stdlib));
     model.agent_names = library_names.iter().map(|n| (*n).to_string()).chain(model.agents.keys().cloned()).collect();
     model.agent_names.sort();
     model.agent_names.dedup();
@@ -457,10 +458,10 @@ pub fn patch(
     if moves.items.len() != copies.len() {
         return None;
     }
-    let agents = agents::merge(&items, metadata, stdlib);
-    if agents != last.agents {
+    if agents::merge(&items, metadata, stdlib) != *last.agents {
         return None;
     }
+    let agents = Arc::clone(&last.agents);
     let mut diagnostics = last.diagnostics.get(..last.naming_diagnostics)?.to_vec();
     let (symbols, nodes) = if moves.is_empty() {
         (Arc::clone(&last.symbols), Arc::clone(&last.nodes))
