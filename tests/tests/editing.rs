@@ -246,23 +246,36 @@ fn files_that_begin_alike_are_told_apart() {
 }
 
 /// Removing an item that declares nothing (a fencing level) moves every item of the files after
-/// it one position back without copying them: what was found about each must follow it.
+/// it one position back without copying them: what was found about each, and which items
+/// mention which names, must follow it. A later edit then rechecks the items that mention what
+/// it changed (here a location about a clone that stops being promotable).
 #[test]
 fn items_of_a_later_file_keep_their_findings_when_an_earlier_file_loses_an_item() {
     let a = "fencing-level n1 index=1 [f1]\n";
-    let b = "node n1\nprimitive f1: stonith:fence_dummy\n\
-             primitive bad: ocf:heartbeat:Dummy {\n  op monitor interval=10s\n  op monitor interval=10s\n}\n\
-             location f1-placement: f1 avoids n1\n";
-    let start = |a: &str| {
+    let b = |clone: &str| {
+        format!(
+            "node n1\nprimitive f1: stonith:fence_dummy\n\
+             primitive bad: ocf:heartbeat:Dummy {{\n  op monitor interval=10s\n  op monitor interval=10s\n}}\n\
+             location f1-placement: f1 avoids n1\n\
+             primitive db: ocf:pacemaker:Stateful\n{clone} db-clone: db\nprimitive spacer: ocf:heartbeat:Dummy\n\
+             location db-promoted: db-clone role=Promoted avoids n1\n"
+        )
+    };
+    let start = |a: &str, b: &str| {
         let mut compiler = Compiler::new(Target::Pacemaker3);
         compiler.set_per_item_parsing(true);
         compiler.set_file("a.hapolicy", a.to_string());
         compiler.set_file("b.hapolicy", b.to_string());
         compiler
     };
-    let mut session = start(a);
+    let mut session = start(a, &b("promotable"));
     let before: Vec<&str> = session.diagnostics().iter().map(|d| d.code.code).collect();
     assert!(before.contains(&"HP2001"), "the fixture needs a finding about `bad`: {before:?}");
     session.set_file("a.hapolicy", String::new());
-    assert_eq!(session.diagnostics(), start("").diagnostics());
+    assert_eq!(session.diagnostics(), start("", &b("promotable")).diagnostics());
+    // As long as `promotable`, so that nothing moves and only the mentions lead to the location.
+    session.set_file("b.hapolicy", b("clone     "));
+    let after: Vec<&str> = session.diagnostics().iter().map(|d| d.code.code).collect();
+    assert!(after.contains(&"HP2016"), "a Promoted location on a plain clone is reported: {after:?}");
+    assert_eq!(session.diagnostics(), start("", &b("clone     ")).diagnostics());
 }
