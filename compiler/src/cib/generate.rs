@@ -86,7 +86,7 @@ impl Gen<'_> {
     fn nvset(&mut self, spec: SetSpec<'_>, default_id: &str, score: Option<i64>) -> Element {
         let mut set = Element::new(spec.element);
         if let Some(reference) = spec.reference {
-            set.set("id-ref", reference.text.to_string());
+            set.set("id-ref", reference.text.clone());
             return set;
         }
         let id = match spec.name {
@@ -216,18 +216,18 @@ impl Gen<'_> {
                     .attr("attribute", node_attribute(&attr.text))
                     .attr("operation", operation(&op.text));
                 match value {
-                    CompareValue::Literal(v) => e.set("value", v.text.to_string()),
+                    CompareValue::Literal(v) => e.set("value", v.text.clone()),
                     CompareValue::Param(k) => {
-                        e.set("value", k.text.to_string());
+                        e.set("value", k.text.clone());
                         e.set("value-source", "param");
                     }
                     CompareValue::Meta(k) => {
-                        e.set("value", k.text.to_string());
+                        e.set("value", k.text.clone());
                         e.set("value-source", "meta");
                     }
                 }
                 if let Some(t) = ty {
-                    e.set("type", t.text.to_string());
+                    e.set("type", t.text.clone());
                 }
                 vec![e]
             }
@@ -254,17 +254,17 @@ impl Gen<'_> {
                 match date {
                     DateExpr::Gt(v) => {
                         e.set("operation", "gt");
-                        e.set("start", v.text.to_string());
+                        e.set("start", v.text.clone());
                     }
                     DateExpr::Lt(v) => {
                         e.set("operation", "lt");
-                        e.set("end", v.text.to_string());
+                        e.set("end", v.text.clone());
                     }
                     DateExpr::InRange { start, end, duration } => {
                         e.set("operation", "in_range");
-                        e.set("start", start.text.to_string());
+                        e.set("start", start.text.clone());
                         if let Some(end) = end {
-                            e.set("end", end.text.to_string());
+                            e.set("end", end.text.clone());
                         }
                         if let Some(d) = duration {
                             let id = self.ids.fresh(&format!("{rule_id}-duration"));
@@ -279,7 +279,7 @@ impl Gen<'_> {
                 let mut spec = Element::new("date_spec").attr("id", self.ids.fresh(&format!("{id}-spec")));
                 for f in fields {
                     if let Some(key) = date_spec_key(&f.key.text) {
-                        spec.set(key, f.value.text.to_string());
+                        spec.set(key, f.value.text.clone());
                     }
                 }
                 vec![Element::new("date_expression").attr("id", id).attr("operation", "date_spec").child(spec)]
@@ -305,7 +305,7 @@ impl Gen<'_> {
                 vec![e]
             }
             Expr::Operation { name, interval, .. } => {
-                let mut e = Element::new("op_expression").attr("id", self.ids.fresh(&base)).attr("name", name.text.to_string());
+                let mut e = Element::new("op_expression").attr("id", self.ids.fresh(&base)).attr("name", name.text.clone());
                 if let Some(i) = interval {
                     e.set("interval", values::parse_duration(&i.text).map_or_else(|_| i.text.to_string(), |d| values::format_duration(d.ms)));
                 }
@@ -338,7 +338,7 @@ impl Gen<'_> {
                 }
             }
         };
-        let mut e = Element::new("op").attr("id", id.clone()).attr("name", op.name.text.to_string()).attr("interval", interval_text);
+        let mut e = Element::new("op").attr("id", id.clone()).attr("name", op.name.text.clone()).attr("interval", interval_text);
         for &key in super::OP_ATTRIBUTES {
             let attr = key;
             if let Some(v) = get(key) {
@@ -389,7 +389,7 @@ impl Gen<'_> {
             e.set("template", t.to_string());
         }
         if let Some(d) = props.iter().find(|p| p.key.text == "description") {
-            e.set("description", d.value.text.to_string());
+            e.set("description", d.value.text.clone());
         }
         e.children = self.body_sets(&id, body, SetKind::Params, Vocabulary::ResourceMeta(RSC_SCOPES), Vec::new());
         if !body.ops.is_empty() {
@@ -503,7 +503,7 @@ impl Gen<'_> {
                     e.set(static_key(&p.key.text), prop_value(&p.key.text, &p.value.text));
                 }
                 for m in &set.members {
-                    e.children.push(Element::new("resource_ref").attr("id", m.text.to_string()));
+                    e.children.push(Element::new("resource_ref").attr("id", m.text.clone()));
                 }
                 e
             })
@@ -516,8 +516,8 @@ impl Gen<'_> {
                 let id = self.ids.claim(&name.text);
                 let mut e = Element::new("rsc_location").attr("id", id.clone());
                 match target {
-                    Some(LocationTarget::Resource(r)) => e.set("rsc", r.text.to_string()),
-                    Some(LocationTarget::Pattern(p)) => e.set("rsc-pattern", p.text.to_string()),
+                    Some(LocationTarget::Resource(r)) => e.set("rsc", r.text.clone()),
+                    Some(LocationTarget::Pattern(p)) => e.set("rsc-pattern", p.text.clone()),
                     None => {}
                 }
                 // With rules, Pacemaker reads the role only from each rule: copy it there.
@@ -531,7 +531,7 @@ impl Gen<'_> {
                 if let Some(pref) = preferences.first() {
                     let magnitude = pref.score.as_ref().and_then(|s| values::parse_score(&s.text).ok()).unwrap_or(values::INFINITY);
                     let score = if pref.avoids { -magnitude.abs() } else { magnitude };
-                    e.set("node", pref.node.text.to_string());
+                    e.set("node", pref.node.text.clone());
                     e.set("score", values::format_score(score));
                 }
                 e.children = self.resource_sets(&id, sets);
@@ -562,8 +562,8 @@ impl Gen<'_> {
                 let score = score.as_ref().and_then(|s| values::parse_score(&s.text).ok()).unwrap_or(values::INFINITY);
                 e.set("score", values::format_score(score));
                 if let Some((a, b)) = pair {
-                    e.set("rsc", a.name.text.to_string());
-                    e.set("with-rsc", b.name.text.to_string());
+                    e.set("rsc", a.name.text.clone());
+                    e.set("with-rsc", b.name.text.clone());
                     if let Some(role) = &a.qualifier {
                         e.set("rsc-role", role_name(&role.text));
                     }
@@ -581,13 +581,13 @@ impl Gen<'_> {
                 let id = self.ids.claim(&name.text);
                 let mut e = Element::new("rsc_order").attr("id", id.clone());
                 if let Some((a, b)) = pair {
-                    e.set("first", a.name.text.to_string());
+                    e.set("first", a.name.text.clone());
                     if let Some(action) = &a.qualifier {
-                        e.set("first-action", action.text.to_string());
+                        e.set("first-action", action.text.clone());
                     }
-                    e.set("then", b.name.text.to_string());
+                    e.set("then", b.name.text.clone());
                     if let Some(action) = &b.qualifier {
-                        e.set("then-action", action.text.to_string());
+                        e.set("then-action", action.text.clone());
                     }
                 }
                 for p in props {
@@ -598,15 +598,15 @@ impl Gen<'_> {
             }
             ItemKind::Ticket { name, rsc, ticket, props, sets } => {
                 let id = self.ids.claim(&name.text);
-                let mut e = Element::new("rsc_ticket").attr("id", id.clone()).attr("ticket", ticket.text.to_string());
+                let mut e = Element::new("rsc_ticket").attr("id", id.clone()).attr("ticket", ticket.text.clone());
                 if let Some(r) = rsc {
-                    e.set("rsc", r.name.text.to_string());
+                    e.set("rsc", r.name.text.clone());
                     if let Some(role) = &r.qualifier {
                         e.set("rsc-role", role_name(&role.text));
                     }
                 }
                 for p in props {
-                    e.set(static_key(&p.key.text), p.value.text.to_string());
+                    e.set(static_key(&p.key.text), p.value.text.clone());
                 }
                 e.children = self.resource_sets(&id, sets);
                 e
@@ -618,9 +618,9 @@ impl Gen<'_> {
     // ------------------------------------------------------------ the rest
 
     fn node(&mut self, name: &Spanned, props: &[Assign], body: &Body) -> Element {
-        let get = |k: &str| props.iter().find(|p| p.key.text == k).map(|p| p.value.text.to_string());
-        let id = get("id").unwrap_or_else(|| name.text.to_string());
-        let mut e = Element::new("node").attr("id", id.clone()).attr("uname", name.text.to_string());
+        let get = |k: &str| props.iter().find(|p| p.key.text == k).map(|p| p.value.text.clone());
+        let id = get("id").unwrap_or_else(|| name.text.clone());
+        let mut e = Element::new("node").attr("id", id.clone()).attr("uname", name.text.clone());
         for key in ["type", "description", "score"] {
             if let Some(v) = get(key) {
                 e.set(static_key(key), v);
@@ -635,7 +635,7 @@ impl Gen<'_> {
         let id = self.ids.claim(&name.text);
         let mut e = Element::new("alert").attr("id", id.clone());
         for p in props {
-            e.set(static_key(&p.key.text), p.value.text.to_string());
+            e.set(static_key(&p.key.text), p.value.text.clone());
         }
         let sets = self.body_sets(&id, body, SetKind::Params, Vocabulary::None, Vec::new());
         e.children.extend(sets);
@@ -651,7 +651,7 @@ impl Gen<'_> {
                 let mut child = Element::new(element);
                 for a in &k.attributes {
                     let aid = self.ids.fresh(&format!("{id}-select-{}", a.text));
-                    child.children.push(Element::new("attribute").attr("id", aid).attr("name", a.text.to_string()));
+                    child.children.push(Element::new("attribute").attr("id", aid).attr("name", a.text.clone()));
                 }
                 s.children.push(child);
             }
@@ -661,7 +661,7 @@ impl Gen<'_> {
             let rid = self.ids.claim(&r.name.text);
             let mut re = Element::new("recipient").attr("id", rid.clone());
             for p in &r.props {
-                re.set(static_key(&p.key.text), p.value.text.to_string());
+                re.set(static_key(&p.key.text), p.value.text.clone());
             }
             re.children = self.body_sets(&rid, &r.body, SetKind::Params, Vocabulary::None, Vec::new());
             e.children.push(re);
@@ -672,7 +672,7 @@ impl Gen<'_> {
 
 fn description(e: &mut Element, props: &[Assign]) {
     if let Some(d) = props.iter().find(|p| p.key.text == "description") {
-        e.set("description", d.value.text.to_string());
+        e.set("description", d.value.text.clone());
     }
 }
 
@@ -938,7 +938,7 @@ pub fn generate(model: &Model, target: Target) -> Element {
             ItemKind::Tag { name, members } => {
                 let mut tag = Element::new("tag").attr("id", g.ids.claim(&name.text));
                 for m in members {
-                    tag.children.push(Element::new("obj_ref").attr("id", m.text.to_string()));
+                    tag.children.push(Element::new("obj_ref").attr("id", m.text.clone()));
                 }
                 tags.children.push(tag);
             }
@@ -967,9 +967,9 @@ pub fn generate(model: &Model, target: Target) -> Element {
                         Some(p) => g.ids.claim(&p.value.text),
                         None => g.ids.fresh(&format!("{id}-{}", kind.text)),
                     };
-                    let mut perm = Element::new("acl_permission").attr("id", pid).attr("kind", kind.text.to_string());
+                    let mut perm = Element::new("acl_permission").attr("id", pid).attr("kind", kind.text.clone());
                     for p in pprops.iter().filter(|p| p.key.text != "id") {
-                        perm.set(static_key(&p.key.text), p.value.text.to_string());
+                        perm.set(static_key(&p.key.text), p.value.text.clone());
                     }
                     role.children.push(perm);
                 }
@@ -978,10 +978,10 @@ pub fn generate(model: &Model, target: Target) -> Element {
             ItemKind::AclTarget { group, name, props, roles } => {
                 let mut t = Element::new(if *group { "acl_group" } else { "acl_target" }).attr("id", g.ids.claim(&name.text));
                 for p in props {
-                    t.set(static_key(&p.key.text), p.value.text.to_string());
+                    t.set(static_key(&p.key.text), p.value.text.clone());
                 }
                 for r in roles {
-                    t.children.push(Element::new("role").attr("id", r.text.to_string()));
+                    t.children.push(Element::new("role").attr("id", r.text.clone()));
                 }
                 acls.children.push(t);
             }

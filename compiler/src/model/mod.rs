@@ -454,7 +454,11 @@ pub fn patch(
         }
         changed.push(index);
     }
-    let moves = crate::syntax::Moves::among(&copies, &items.iter().map(|(file, _)| *file).collect::<Vec<_>>());
+    let moves = if copies.is_empty() {
+        crate::syntax::Moves::default()
+    } else {
+        crate::syntax::Moves::among(&copies, &items.iter().map(|(file, _)| *file).collect::<Vec<_>>())
+    };
     if moves.items.len() != copies.len() {
         return None;
     }
