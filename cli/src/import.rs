@@ -33,6 +33,8 @@ pub fn run(cib: &Path, out: Option<&Path>, force: bool) -> u8 {
         }
     };
     let imported = hapolicy_compiler::import::import(&root, &text);
+    // The element tree is several times the size of the CIB text; the policy is printed without it.
+    drop(root);
     if !imported.findings.is_empty() {
         eprint!("{}", render_human(&files, &imported.findings));
     }
@@ -40,7 +42,7 @@ pub fn run(cib: &Path, out: Option<&Path>, force: bool) -> u8 {
         return 1;
     }
     let mut policy = format!("# Imported from {} by hapolicy.\n\n", cib.file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned()));
-    policy.push_str(&hapolicy_compiler::import::render(&imported));
+    hapolicy_compiler::import::render_into(&mut policy, &imported);
     match out {
         Some(path) => {
             if let Err(e) = output::write_atomically(path, &policy) {

@@ -167,8 +167,14 @@ struct Parser<'a> {
     /// Where the text quick-xml reads starts in `text` (after a byte-order mark).
     base: usize,
     reader: Reader<&'a [u8]>,
-    /// The open elements, innermost last.
-    stack: Vec<XmlElement>,
+    /// The open elements, innermost last, each with where its children start in `children`.
+    stack: Vec<(XmlElement, usize)>,
+    /// The children read so far of every open element, outermost first. An element's children
+    /// move into it, in one exactly sized vector, when it closes: a large CIB's tree then holds no
+    /// spare capacity.
+    children: Vec<XmlNode>,
+    /// The attributes of the start tag being read (reused from tag to tag for the same reason).
+    attrs: Vec<XmlAttr>,
     root: Option<XmlElement>,
     doctype_seen: bool,
     /// Attribute names of the current start tag, once it has many.
@@ -230,7 +236,7 @@ impl<'a> Parser<'a> {
         config.check_comments = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
-        Parser { text, base, reader, stack: Vec::new(), root: None, doctype_seen: false, names: HashSet::new() }
+        Parser { text, base, reader, stack: Vec::new(), children: Vec::new(), attrs: Vec::new(), root: None, doctype_seen: false, names: HashSet::new() }
     }
 
     fn error(message: impl Into<String>, start: usize, end: usize) -> XmlError {
@@ -314,9 +320,9 @@ impl<'a> Parser<'a> {
                 }
                 Event::Comment(comment) => {
                     self.check_chars(start, end)?;
-                    if let Some(parent) = self.stack.last_mut() {
+                    if !self.stack.is_empty() {
                         let text = comment.into_inner().into_owned();
-                        parent.children.push(XmlNode::Comment { text, span: Span::new(start, end) });
+                        self.children.push(XmlNode::Comment { text, span: Span::new(start, end) });
                     }
                 }
                 Event::DocType(_) => self.doctype(start, end)?,
@@ -328,7 +334,7 @@ impl<'a> Parser<'a> {
                 Event::Eof => break,
             }
         }
-        if let Some(open) = self.stack.last() {
+        if let Some((open, _)) = self.stack.last() {
             return Err(XmlError { message: format!("unclosed element <{}> opened here (the text ends before its end tag)", open.name), span: open.span });
         }
         let len = self.text.len();
@@ -471,21 +477,31 @@ impl<'a> Parser<'a> {
         if empty {
             self.attach(element);
         } else {
-            self.stack.push(element);
+            self.stack.push((element, self.children.len()));
         }
         Ok(())
     }
 
     fn attach(&mut self, element: XmlElement) {
-        match self.stack.last_mut() {
-            Some(parent) => parent.children.push(XmlNode::Element(element)),
-            None => self.root = Some(element),
+        if self.stack.is_empty() {
+            self.root = Some(element);
+        } else {
+            self.children.push(XmlNode::Element(element));
         }
     }
 
     /// The attributes of a start tag, from after the element name to before `>` or `/>`.
-    fn attributes(&mut self, element: &str, mut at: usize, end: usize) -> Result<Vec<XmlAttr>, XmlError> {
-        let mut attrs: Vec<XmlAttr> = Vec::new();
+    fn attributes(&mut self, element: &str, at: usize, end: usize) -> Result<Vec<XmlAttr>, XmlError> {
+        let mut attrs = std::mem::take(&mut self.attrs);
+        attrs.clear();
+        self.read_attributes(&mut attrs, element, at, end)?;
+        let exact = attrs.drain(..).collect();
+        self.attrs = attrs;
+        Ok(exact)
+    }
+
+    /// Reads the attributes of a start tag into `attrs`.
+    fn read_attributes(&mut self, attrs: &mut Vec<XmlAttr>, element: &str, mut at: usize, end: usize) -> Result<(), XmlError> {
         self.names.clear();
         loop {
             let space_start = at;
@@ -493,7 +509,7 @@ impl<'a> Parser<'a> {
                 at += 1;
             }
             if at >= end {
-                return Ok(attrs);
+                return Ok(());
             }
             let name_end = self.scan_name(at, end);
             let c = self.char_at(at).unwrap_or('\0');
@@ -537,7 +553,7 @@ impl<'a> Parser<'a> {
                 return Err(Self::error(format!("the value of attribute `{name}` is not closed: the closing `{}` is missing", quote as char), at, value_start));
             };
             let value_end = value_start + close;
-            if let Some(previous) = self.duplicate(&attrs, name) {
+            if let Some(previous) = self.duplicate(attrs, name) {
                 let line = self.line_of(previous);
                 return Err(XmlError { message: format!("duplicate attribute `{name}` on <{element}> (first given on line {line})"), span: name_span });
             }
@@ -690,7 +706,7 @@ impl<'a> Parser<'a> {
             };
             return Err(Self::error(message, start, end));
         }
-        let Some(mut element) = self.stack.pop() else {
+        let Some((mut element, children_from)) = self.stack.pop() else {
             let message = match &self.root {
                 Some(root) => format!("end tag </{name}> after the root element <{}> was closed", root.name),
                 None => format!("end tag </{name}> without a matching start tag"),
@@ -706,6 +722,7 @@ impl<'a> Parser<'a> {
             ));
         }
         element.end = Span::new(end, end).end;
+        element.children = self.children.drain(children_from.min(self.children.len())..).collect();
         self.attach(element);
         Ok(())
     }

@@ -29,9 +29,20 @@ use text::{Source, INDENT};
 
 /// Prints syntax tree items as canonical text, without looking at their spans.
 pub fn format_items<I: std::borrow::Borrow<Item>>(items: &[I]) -> String {
+    let mut out = String::new();
+    format_items_into(&mut out, items);
+    out
+}
+
+/// [`format_items`], appending to `out`. Each item is printed and written before the next is
+/// printed, so a large policy never holds its printed lines all at once.
+pub fn format_items_into<I: std::borrow::Borrow<Item>>(out: &mut String, items: &[I]) {
     let printer = Printer::new(None);
-    let outs: Vec<ItemOut> = items.iter().map(|item| printer.item(item.borrow())).collect();
-    render(&outs, false, &[])
+    let mut renderer = Renderer::new(std::mem::take(out), false);
+    for item in items {
+        renderer.item(&printer.item(item.borrow()));
+    }
+    *out = renderer.finish(&[]);
 }
 
 /// Reformats a file, keeping its comments. A file with syntax errors is not formatted: its
@@ -53,7 +64,11 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
         }
     }
     let tail = place_comments(&source, &mut outs);
-    Ok(render(&outs, true, &tail))
+    let mut renderer = Renderer::new(String::new(), true);
+    for out in &outs {
+        renderer.item(out);
+    }
+    Ok(renderer.finish(&tail))
 }
 
 // ------------------------------------------------------------------ comments
@@ -140,38 +155,53 @@ impl Writer {
     }
 
     fn line(&mut self, indent: usize, text: &str) {
-        self.out.push_str(&" ".repeat(indent));
+        self.out.extend(std::iter::repeat_n(' ', indent));
         self.out.push_str(text);
         self.out.push('\n');
     }
 }
 
-fn render(outs: &[ItemOut], from_source: bool, tail: &[Note]) -> String {
-    let mut w = Writer { out: String::new(), after_open: false };
-    let mut prev: Option<&ItemOut> = None;
-    for out in outs {
-        let separate = match prev {
+/// Writes printed items one after the other, separating them as the style says.
+struct Renderer {
+    w: Writer,
+    from_source: bool,
+    /// The keyword of the item written last, and whether it took one line.
+    prev: Option<(&'static str, bool)>,
+}
+
+impl Renderer {
+    fn new(out: String, from_source: bool) -> Renderer {
+        Renderer { w: Writer { out, after_open: false }, from_source, prev: None }
+    }
+
+    fn item(&mut self, out: &ItemOut) {
+        let one_line = out.one_line();
+        let separate = match self.prev {
             None => false,
-            Some(prev) => {
-                let same_one_liners = prev.keyword == out.keyword && prev.one_line() && out.one_line();
-                let nodes = from_source && prev.keyword == "node" && out.keyword == "node";
+            Some((keyword, prev_one_line)) => {
+                let same_one_liners = keyword == out.keyword && prev_one_line && one_line;
+                let nodes = self.from_source && keyword == "node" && out.keyword == "node";
                 if same_one_liners || nodes {
-                    from_source && first_blank(out)
+                    self.from_source && first_blank(out)
                 } else {
                     true
                 }
             }
         };
-        render_item(&mut w, out, separate);
-        prev = Some(out);
+        render_item(&mut self.w, out, separate);
+        self.prev = Some((out.keyword, one_line));
     }
-    for note in tail {
-        if note.blank_before {
-            w.blank();
+
+    /// The text, with the comments that follow the last item.
+    fn finish(mut self, tail: &[Note]) -> String {
+        for note in tail {
+            if note.blank_before {
+                self.w.blank();
+            }
+            self.w.line(0, &note.text);
         }
-        w.line(0, &note.text);
+        self.w.out
     }
-    w.out
 }
 
 /// Whether the source had a blank line before the item (or its first comment).

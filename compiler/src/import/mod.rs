@@ -851,6 +851,12 @@ pub fn import(root: &XmlElement, text: &str) -> Imported {
 /// over as `#` comments before the items they preceded.
 pub fn render(imported: &Imported) -> String {
     let mut out = String::new();
+    render_into(&mut out, imported);
+    out
+}
+
+/// [`render`], appending to `out` (which ends with a blank line or is empty).
+pub fn render_into(out: &mut String, imported: &Imported) {
     let mut start = 0;
     let mut comments = imported.comments.iter().peekable();
     while start <= imported.items.len() {
@@ -859,7 +865,7 @@ pub fn render(imported: &Imported) -> String {
             if !out.is_empty() && !out.ends_with("\n\n") {
                 out.push('\n');
             }
-            out.push_str(&crate::format::format_items(imported.items.get(start..next).unwrap_or(&[])));
+            crate::format::format_items_into(out, imported.items.get(start..next).unwrap_or(&[]));
             start = next;
         }
         match comments.next() {
@@ -876,5 +882,4 @@ pub fn render(imported: &Imported) -> String {
             None => break,
         }
     }
-    out
 }
