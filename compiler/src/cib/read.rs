@@ -495,7 +495,9 @@ impl<'a> Parser<'a> {
         let mut attrs = std::mem::take(&mut self.attrs);
         attrs.clear();
         self.read_attributes(&mut attrs, element, at, end)?;
-        let exact = attrs.drain(..).collect();
+        // Moved into a vector of exactly their number, not taken with the scratch's capacity.
+        let mut exact = Vec::with_capacity(attrs.len());
+        exact.extend(attrs.drain(..));
         self.attrs = attrs;
         Ok(exact)
     }
