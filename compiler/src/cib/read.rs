@@ -497,7 +497,7 @@ impl<'a> Parser<'a> {
         self.read_attributes(&mut attrs, element, at, end)?;
         // Moved into a vector of exactly their number, not taken with the scratch's capacity.
         let mut exact = Vec::with_capacity(attrs.len());
-        exact.extend(attrs.drain(..));
+        exact.append(&mut attrs);
         self.attrs = attrs;
         Ok(exact)
     }
