@@ -28,6 +28,35 @@ pub fn push_escaped(out: &mut String, value: &str) {
     }
 }
 
+/// How many bytes [`push_escaped`] appends for this value.
+fn escaped_len(value: &str) -> usize {
+    value.len()
+        + value
+            .bytes()
+            .map(|b| match b {
+                b'&' | b'\n' | b'\r' => 4,
+                b'<' | b'>' | b'\t' => 3,
+                b'"' | b'\'' => 5,
+                _ => 0,
+            })
+            .sum::<usize>()
+}
+
+/// How many bytes [`write_element`] appends for this element.
+fn written_len(element: &Element, depth: usize) -> usize {
+    let line = 1 + depth * 2;
+    if let Some(raw) = &element.raw {
+        return line + raw.trim().len();
+    }
+    let attrs: usize = element.attrs.iter().map(|(key, value)| 4 + key.len() + escaped_len(value)).sum();
+    let tag = line + 1 + element.name.len() + attrs;
+    if element.children.is_empty() {
+        return tag + 2;
+    }
+    let children: usize = element.children.iter().map(|child| written_len(child, depth + 1)).sum();
+    tag + 1 + children + line + 3 + element.name.len()
+}
+
 fn new_line(out: &mut String, depth: usize) {
     out.push('\n');
     out.extend(std::iter::repeat_n(' ', depth * 2));
@@ -65,10 +94,14 @@ fn write_element(out: &mut String, element: &Element, depth: usize) {
 
 /// The whole document, with an XML declaration and a trailing newline.
 pub fn to_xml(root: &Element) -> String {
-    let mut out = String::with_capacity(256 * 1024);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+    // Sized exactly first: a CIB of tens of thousands of resources is tens of megabytes, and a
+    // string grown by doubling would hold up to twice that, copied on the way.
+    let mut out = String::with_capacity(DECLARATION.len() + written_len(root, 0) + 1);
+    out.push_str(DECLARATION);
     write_element(&mut out, root, 0);
     out.push('\n');
+    debug_assert_eq!(out.len(), out.capacity(), "written_len must match write_element");
     out
 }
 
@@ -81,5 +114,17 @@ mod tests {
         let e = Element::new("nvpair").attr("value", "a\"b<c>&d\te\nf'");
         let xml = to_xml(&e);
         assert!(xml.contains(r#"value="a&quot;b&lt;c&gt;&amp;d&#9;e&#10;f&apos;""#), "{xml}");
+    }
+
+    #[test]
+    fn the_output_is_sized_exactly() {
+        let tree = Element::new("cib").attr("epoch", "1").child(
+            Element::new("configuration")
+                .child(Element::new("nvpair").attr("value", "a\"b<c>&d\te\nf'\r"))
+                .child(Element::raw("  <primitive id=\"x\"/>\n".to_string()))
+                .child(Element::new("resources").child(Element::new("primitive").attr("id", "ü"))),
+        );
+        let xml = to_xml(&tree);
+        assert_eq!(xml.len(), xml.capacity(), "{xml}");
     }
 }
