@@ -32,9 +32,7 @@ pub fn run(cib: &Path, out: Option<&Path>, force: bool) -> u8 {
             return 1;
         }
     };
-    let imported = hapolicy_compiler::import::import(&root, &text);
-    // The element tree is several times the size of the CIB text; the policy is printed without it.
-    drop(root);
+    let imported = hapolicy_compiler::import::import(root, &text);
     if !imported.findings.is_empty() {
         eprint!("{}", render_human(&files, &imported.findings));
     }

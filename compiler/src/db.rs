@@ -330,7 +330,7 @@ pub fn is_cib(path: &str, text: &str) -> bool {
 fn import_file(text: &str) -> ParsedFile {
     match cib::read_xml(text) {
         Ok(root) => {
-            let imported = crate::import::import(&root, text);
+            let imported = crate::import::import(root, text);
             ParsedFile { items: imported.items.into_iter().map(std::sync::Arc::new).collect(), errors: imported.findings, tests: Vec::new() }
         }
         Err(e) => ParsedFile {

@@ -184,7 +184,7 @@ fn imported_corpus_policies_format() {
     for cib in &cibs {
         let text = std::fs::read_to_string(cib).unwrap();
         let Ok(root_element) = hapolicy_compiler::cib::read_xml(&text) else { continue };
-        let policy = hapolicy_compiler::import::render(&hapolicy_compiler::import::import(&root_element, &text));
+        let policy = hapolicy_compiler::import::render(&hapolicy_compiler::import::import(root_element, &text));
         if !parse(&policy).errors.is_empty() {
             continue;
         }

@@ -98,7 +98,7 @@ fn imported_corpus_cibs_rebuild_to_the_same_transitions() {
     let failures = each(&files, |file| {
         let original = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
         let root = read_xml(&original).map_err(|e| format!("unreadable: {}", e.message))?;
-        let imported = import::import(&root, &original);
+        let imported = import::import(root, &original);
         let policy = import::render(&imported);
         let mut compiler = Compiler::new(Target::Pacemaker2);
         compiler.set_file("imported.hapolicy", policy.clone());
@@ -112,7 +112,7 @@ fn imported_corpus_cibs_rebuild_to_the_same_transitions() {
         // in canonical values) builds a CIB that imports to the same policy text again.
         let round = |cib: &str| -> Option<(String, String)> {
             let root = read_xml(cib).ok()?;
-            let text = import::render(&import::import(&root, cib));
+            let text = import::render(&import::import(root, cib));
             let mut c = Compiler::new(Target::Pacemaker2);
             c.set_file("round.hapolicy", text.clone());
             Some((text, to_xml(&generate(c.model(), Target::Pacemaker2))))

@@ -353,7 +353,7 @@ fn rebuilt_corpus_cibs_plan_no_changes_against_their_originals() {
             differing.push(format!("{}: unreadable", file.display()));
             continue;
         };
-        let policy = hapolicy_compiler::import::render(&hapolicy_compiler::import::import(&root, &original));
+        let policy = hapolicy_compiler::import::render(&hapolicy_compiler::import::import(root, &original));
         let mut compiler = hapolicy_compiler::Compiler::new(Target::Pacemaker2);
         compiler.set_file("imported.hapolicy", policy);
         // Rebuild even where the policy has findings, as the import corpus test does.

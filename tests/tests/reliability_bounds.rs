@@ -125,7 +125,7 @@ fn rules_inside_rules_ten_thousand_deep_in_a_cib_are_bounded() {
         let xml = nested_rules_cib(depth);
         let (lint, read) = bounded(&format!("CIB with {depth} nested rules: lint and import"), Duration::from_secs(30), move || {
             let lint = check("deep.xml", xml.clone());
-            let read = read_xml(&xml).map(|root| import::render(&import::import(&root, &xml)));
+            let read = read_xml(&xml).map(|root| import::render(&import::import(root, &xml)));
             (lint, read)
         });
         let lint = messages(&lint);
@@ -249,7 +249,7 @@ fn entity_expansion_is_refused() {
     for (what, xml) in [("billion laughs", laughs), ("external entity", external)] {
         let xml = xml.to_string();
         let (lint, read) = bounded(what, Duration::from_secs(10), move || {
-            let read = read_xml(&xml).map(|root| import::render(&import::import(&root, &xml))).map_err(|e| format!("{e:?}"));
+            let read = read_xml(&xml).map(|root| import::render(&import::import(root, &xml))).map_err(|e| format!("{e:?}"));
             (check("hostile.xml", xml), read)
         });
         let found = messages(&lint);

@@ -69,7 +69,7 @@ fn imported_corpus(step: usize) -> Vec<(String, String)> {
         .filter_map(|p| {
             let xml = std::fs::read_to_string(&p).ok()?;
             let root = read_xml(&xml).ok()?;
-            Some((p.file_name().unwrap().to_string_lossy().into_owned(), import::render(&import::import(&root, &xml))))
+            Some((p.file_name().unwrap().to_string_lossy().into_owned(), import::render(&import::import(root, &xml))))
         })
         .collect()
 }

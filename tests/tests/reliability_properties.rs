@@ -201,7 +201,7 @@ fn built_policies_are_schema_valid_and_import_to_a_fixed_point() {
         .run(&policy(), |p| {
             let first = build(&p.text).map_err(TestCaseError::fail)?;
             let root = read_xml(&first).map_err(|e| TestCaseError::fail(format!("not well-formed: {e:?}\n{first}")))?;
-            let imported = import::import(&root, &first);
+            let imported = import::import(root, &first);
             let rendered = import::render(&imported);
             let second = build(&rendered).map_err(TestCaseError::fail)?;
             prop_assert_eq!(&first, &second, "import(build(p)) rebuilds differently\n--- policy\n{}\n--- imported\n{}", p.text, rendered);

@@ -43,7 +43,7 @@ fn arbitrary_values_survive_the_round_trip() {
         let first = build(&policy);
         // Every value is in the CIB exactly, as XML reads it back.
         let root = read_xml(&first).expect("the CIB reads back");
-        let rendered = import::render(&import::import(&root, &first));
+        let rendered = import::render(&import::import(root.clone(), &first));
         for (i, v) in values.iter().enumerate() {
             let read: Vec<_> = root
                 .child("configuration")

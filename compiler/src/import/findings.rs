@@ -168,7 +168,8 @@ fn walk<'a>(e: &'a XmlElement, f: &mut impl FnMut(&'a XmlElement)) {
     }
 }
 
-pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
+/// Findings about the CIB as a whole: an old schema.
+pub(super) fn schema_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
     if let Some(schema) = root.get("validate-with") {
         let version = schema.value.strip_prefix("pacemaker-").and_then(|v| v.split('.').next()).and_then(|m| m.parse::<u32>().ok());
         if version.is_some_and(|major| major < 3) {
@@ -178,23 +179,45 @@ pub(super) fn cib_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    // The new role names mean the same to Pacemaker, but schemas before pacemaker-3.7 reject them.
-    let new_roles_valid = root.get("validate-with").is_some_and(|s| schema_at_least(&s.value, (3, 7)));
-    let role_fix = if new_roles_valid { crate::diagnostics::Safety::Safe } else { crate::diagnostics::Safety::Unsafe };
-    if let Some(configuration) = root.child("configuration") {
-        walk(configuration, &mut |e| {
-            for attr in ["role", "rsc-role", "with-rsc-role"] {
-                if let Some(a) = e.get(attr).filter(|a| a.value == "Master" || a.value == "Slave") {
-                    let new = if a.value == "Master" { "Promoted" } else { "Unpromoted" };
-                    out.push(
-                        Diagnostic::new(&LEGACY, a.value_span, format!("`{}` is the legacy name of the {new} role", a.value))
-                            .with_help(format!("write `{new}`"))
-                            .with_fix(format!("write `{new}`"), role_fix, a.value_span, new),
-                    );
-                }
-            }
-        });
+}
+
+/// Legacy role names (`Master`, `Slave`) in the configuration, gathered element by element as
+/// the importer goes through it, in document order.
+pub(super) struct LegacyRoles {
+    fix: crate::diagnostics::Safety,
+    pub found: Vec<Diagnostic>,
+}
+
+impl LegacyRoles {
+    pub fn new(root: &XmlElement) -> LegacyRoles {
+        // The new role names mean the same to Pacemaker, but schemas before pacemaker-3.7 reject them.
+        let new_roles_valid = root.get("validate-with").is_some_and(|s| schema_at_least(&s.value, (3, 7)));
+        let fix = if new_roles_valid { crate::diagnostics::Safety::Safe } else { crate::diagnostics::Safety::Unsafe };
+        LegacyRoles { fix, found: Vec::new() }
     }
+
+    /// This element's own attributes.
+    pub fn element(&mut self, e: &XmlElement) {
+        for attr in ["role", "rsc-role", "with-rsc-role"] {
+            if let Some(a) = e.get(attr).filter(|a| a.value == "Master" || a.value == "Slave") {
+                let new = if a.value == "Master" { "Promoted" } else { "Unpromoted" };
+                self.found.push(
+                    Diagnostic::new(&LEGACY, a.value_span, format!("`{}` is the legacy name of the {new} role", a.value))
+                        .with_help(format!("write `{new}`"))
+                        .with_fix(format!("write `{new}`"), self.fix, a.value_span, new),
+                );
+            }
+        }
+    }
+
+    /// This element and everything in it.
+    pub fn walk(&mut self, e: &XmlElement) {
+        walk(e, &mut |e| self.element(e));
+    }
+}
+
+/// Findings about the cluster's state recorded in the CIB: failures and fail counts.
+pub(super) fn status_findings(root: &XmlElement, out: &mut Vec<Diagnostic>) {
     let Some(status) = root.child("status") else { return };
     for node_state in status.children_named("node_state") {
         let node = node_state.value("uname").or(node_state.value("id")).unwrap_or("a node").to_string();

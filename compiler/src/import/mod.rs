@@ -31,6 +31,8 @@ struct Importer<'t> {
     items: Vec<Item>,
     findings: Vec<Diagnostic>,
     comments: Vec<(usize, String)>,
+    /// Legacy role names, in document order; reported after everything else.
+    legacy_roles: findings::LegacyRoles,
 }
 
 fn spanned(text: &str, span: Span) -> Spanned {
@@ -659,14 +661,19 @@ impl Importer<'_> {
 
     // ------------------------------------------------------------ the rest
 
-    fn configuration(&mut self, configuration: &XmlElement) {
-        for section in configuration.children.iter() {
-            let XmlNode::Element(section) = section else {
-                if let XmlNode::Comment { text, .. } = section {
-                    self.comments.push((self.items.len(), text.clone()));
+    /// Imports the configuration, consuming it: each resource and constraint is freed once it
+    /// is imported, so a large CIB's element tree and its imported items never coexist whole.
+    fn configuration(&mut self, configuration: XmlElement) {
+        self.legacy_roles.element(&configuration);
+        for section in configuration.children {
+            let mut section = match section {
+                XmlNode::Element(section) => section,
+                XmlNode::Comment { text, .. } => {
+                    self.comments.push((self.items.len(), text));
+                    continue;
                 }
-                continue;
             };
+            self.legacy_roles.element(&section);
             match section.name.as_str() {
                 "crm_config" => {
                     for set in section.children_named("cluster_property_set") {
@@ -686,7 +693,7 @@ impl Importer<'_> {
                         self.items
                             .push(Item { kind: ItemKind::Defaults { kind, name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
                     }
-                    self.unknown_children(section, &["meta_attributes"]);
+                    self.unknown_children(&section, &["meta_attributes"]);
                 }
                 "nodes" => {
                     for node in section.children_named("node") {
@@ -703,19 +710,21 @@ impl Importer<'_> {
                     }
                 }
                 "resources" => {
-                    for r in section.elements() {
-                        self.with_fallback(r, |me| {
-                            me.resource(r);
+                    for r in owned_elements(&mut section) {
+                        self.with_fallback(&r, |me| {
+                            me.resource(&r);
                         });
+                        self.legacy_roles.walk(&r);
                     }
                 }
                 "constraints" => {
-                    for c in section.elements() {
+                    for c in owned_elements(&mut section) {
                         if matches!(c.name.as_str(), "rsc_location" | "rsc_colocation" | "rsc_order" | "rsc_ticket") {
-                            self.with_fallback(c, |me| me.constraint(c));
+                            self.with_fallback(&c, |me| me.constraint(&c));
                         } else {
                             self.not_imported(c.span, format!("<{}> in constraints is not imported", c.name));
                         }
+                        self.legacy_roles.walk(&c);
                     }
                 }
                 "fencing-topology" => {
@@ -807,8 +816,20 @@ impl Importer<'_> {
                 }
                 other => self.not_imported(section.span, format!("<{other}> in the configuration is not imported")),
             }
+            // What was not consumed above is still in the section.
+            for child in section.elements() {
+                self.legacy_roles.walk(child);
+            }
         }
     }
+}
+
+/// Takes the child elements out of `e`, in order (comments are dropped).
+fn owned_elements(e: &mut XmlElement) -> impl Iterator<Item = XmlElement> {
+    std::mem::take(&mut e.children).into_iter().filter_map(|c| match c {
+        XmlNode::Element(e) => Some(e),
+        XmlNode::Comment { .. } => None,
+    })
 }
 
 fn props_of(e: &XmlElement, names: &[(&str, &str)]) -> Vec<Assign> {
@@ -830,17 +851,22 @@ fn import_score(score: &str) -> String {
     }
 }
 
-/// Imports a CIB document (its configuration section); `text` is the XML it was read from.
-pub fn import(root: &XmlElement, text: &str) -> Imported {
-    let mut importer = Importer { text, items: Vec::new(), findings: Vec::new(), comments: Vec::new() };
+/// Imports a CIB document (its configuration section); `text` is the XML it was read from. The
+/// tree is consumed as it is imported.
+pub fn import(mut root: XmlElement, text: &str) -> Imported {
+    let legacy_roles = findings::LegacyRoles::new(&root);
+    let mut importer = Importer { text, items: Vec::new(), findings: Vec::new(), comments: Vec::new(), legacy_roles };
+    let configuration = root.children.iter().position(|c| matches!(c, XmlNode::Element(e) if e.name == "configuration"));
     if root.name != "cib" {
         importer.finding(
             Diagnostic::new(&findings::NOT_A_CIB, root.span, format!("the document's root is <{}>, not <cib>", root.name))
                 .with_help("lint and import read whole CIB files, such as the output of `cibadmin --query`"),
         );
-    } else if let Some(configuration) = root.child("configuration") {
+    } else if let Some(XmlNode::Element(configuration)) = configuration.map(|at| root.children.remove(at)) {
         importer.configuration(configuration);
-        findings::cib_findings(root, &mut importer.findings);
+        findings::schema_findings(&root, &mut importer.findings);
+        importer.findings.append(&mut importer.legacy_roles.found);
+        findings::status_findings(&root, &mut importer.findings);
     } else {
         importer.finding(Diagnostic::new(&findings::NOT_A_CIB, root.span, "the CIB has no <configuration>".to_string()));
     }
