@@ -331,7 +331,7 @@ fn import_file(text: &str) -> ParsedFile {
     match cib::read_xml(text) {
         Ok(root) => {
             let imported = crate::import::import(root, text);
-            ParsedFile { items: imported.items.into_iter().map(std::sync::Arc::new).collect(), errors: imported.findings, tests: Vec::new() }
+            ParsedFile { items: imported.items, errors: imported.findings, tests: Vec::new() }
         }
         Err(e) => ParsedFile {
             tests: Vec::new(),

@@ -8,6 +8,8 @@
 
 pub mod findings;
 
+use std::sync::Arc;
+
 use crate::cib::{XmlElement, XmlNode};
 use crate::diagnostics::Diagnostic;
 use crate::span::Span;
@@ -19,7 +21,8 @@ pub use findings::CODES;
 /// The result of importing one CIB.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
-    pub items: Vec<Item>,
+    /// Shared, as parsed files hold them: lint checks them without another copy.
+    pub items: Vec<Arc<Item>>,
     /// What could not be imported, and CIB-only findings (deprecated syntax, runtime state).
     pub findings: Vec<Diagnostic>,
     /// XML comments inside the configuration, with the item they stood before (index into `items`).
@@ -28,7 +31,7 @@ pub struct Imported {
 
 struct Importer<'t> {
     text: &'t str,
-    items: Vec<Item>,
+    items: Vec<Arc<Item>>,
     findings: Vec<Diagnostic>,
     comments: Vec<(usize, String)>,
     /// Legacy role names, in document order; reported after everything else.
@@ -74,6 +77,10 @@ fn role_name(role: &str) -> &str {
 }
 
 impl Importer<'_> {
+    fn add(&mut self, item: Item) {
+        self.items.push(Arc::new(item));
+    }
+
     fn finding(&mut self, d: Diagnostic) {
         self.findings.push(d);
     }
@@ -406,7 +413,7 @@ impl Importer<'_> {
             };
             ItemKind::Primitive { name: id, source, props, body }
         };
-        self.items.push(Item { kind, span: e.span });
+        self.add(Item { kind, span: e.span });
     }
 
     /// Imports a resource element and returns its id (children are imported first).
@@ -426,7 +433,7 @@ impl Importer<'_> {
                 let body = self.body_sets(e, &id.text, Some(SetKind::Meta));
                 self.unknown_children(e, &["instance_attributes", "meta_attributes", "primitive"]);
                 let props = props(e, &[("description", "description")]);
-                self.items.push(Item { kind: ItemKind::Group { name: id.clone(), members, props, body }, span: e.span });
+                self.add(Item { kind: ItemKind::Group { name: id.clone(), members, props, body }, span: e.span });
                 Some(id)
             }
             "clone" | "master" => {
@@ -454,7 +461,7 @@ impl Importer<'_> {
                 }
                 self.unknown_children(e, &["instance_attributes", "meta_attributes", "primitive", "group"]);
                 let props = props(e, &[("description", "description")]);
-                self.items.push(Item { kind: ItemKind::Clone { kind, name: id.clone(), child, props, body }, span: e.span });
+                self.add(Item { kind: ItemKind::Clone { kind, name: id.clone(), child, props, body }, span: e.span });
                 Some(id)
             }
             "bundle" => {
@@ -494,7 +501,7 @@ impl Importer<'_> {
                 let body = self.body_sets(e, &id.text, Some(SetKind::Meta));
                 self.unknown_children(e, &["instance_attributes", "meta_attributes", "primitive", "docker", "podman", "rkt", "network", "storage"]);
                 let props = props(e, &[("description", "description")]);
-                self.items.push(Item { kind: ItemKind::Bundle { name: id.clone(), child, props, parts, body }, span: e.span });
+                self.add(Item { kind: ItemKind::Bundle { name: id.clone(), child, props, parts, body }, span: e.span });
                 Some(id)
             }
             other => {
@@ -628,7 +635,7 @@ impl Importer<'_> {
             }
             _ => return,
         };
-        self.items.push(Item { kind, span: e.span });
+        self.add(Item { kind, span: e.span });
     }
 
     /// Imports one top-level element with `import`; if any part of it cannot be expressed, the
@@ -648,7 +655,7 @@ impl Importer<'_> {
         let mut reasons: Vec<String> = self.findings.drain(findings..).filter(|d| d.code.code == findings::NOT_IMPORTED.code).map(|d| d.message).collect();
         reasons.dedup();
         self.items.truncate(items);
-        self.items.push(Item { kind: ItemKind::Xml { xml: spanned(xml, full) }, span: full });
+        self.add(Item { kind: ItemKind::Xml { xml: spanned(xml, full) }, span: full });
         self.finding(
             Diagnostic::new(
                 &findings::RAW_XML,
@@ -679,8 +686,7 @@ impl Importer<'_> {
                     for set in section.children_named("cluster_property_set") {
                         self.with_fallback(set, |me| {
                             if let Some(s) = me.attr_set(set, SetKind::Meta, Some("cib-bootstrap-options")) {
-                                me.items
-                                    .push(Item { kind: ItemKind::Cluster { name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
+                                me.add(Item { kind: ItemKind::Cluster { name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
                             }
                         });
                     }
@@ -690,8 +696,7 @@ impl Importer<'_> {
                     let default_id = format!("{}-meta_attributes", section.name);
                     for set in section.children_named("meta_attributes") {
                         let Some(s) = self.attr_set(set, SetKind::Meta, Some(&default_id)) else { continue };
-                        self.items
-                            .push(Item { kind: ItemKind::Defaults { kind, name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
+                        self.add(Item { kind: ItemKind::Defaults { kind, name: s.name, props: s.props, when: s.when, entries: s.entries }, span: set.span });
                     }
                     self.unknown_children(&section, &["meta_attributes"]);
                 }
@@ -706,7 +711,7 @@ impl Importer<'_> {
                         // `member` is the default type (`normal` is its pre-2.0 name).
                         node_props.retain(|p| !(p.key.text == "type" && (p.value.text == "member" || p.value.text == "normal")));
                         let body = self.body_sets(node, &uname.text, Some(SetKind::Params));
-                        self.items.push(Item { kind: ItemKind::Node { name: uname, props: node_props, body }, span: node.span });
+                        self.add(Item { kind: ItemKind::Node { name: uname, props: node_props, body }, span: node.span });
                     }
                 }
                 "resources" => {
@@ -741,14 +746,14 @@ impl Importer<'_> {
                         };
                         let devices = level.get("devices").map(|d| d.value.split(',').map(|x| spanned(x.trim(), d.value_span)).collect()).unwrap_or_default();
                         let props = props(level, &[("index", "index")]);
-                        self.items.push(Item { kind: ItemKind::FencingLevel { target, props, devices }, span: level.span });
+                        self.add(Item { kind: ItemKind::FencingLevel { target, props, devices }, span: level.span });
                     }
                 }
                 "tags" => {
                     for tag in section.children_named("tag") {
                         let Some(name) = attr_spanned(tag, "id") else { continue };
                         let members = tag.children_named("obj_ref").filter_map(|r| attr_spanned(r, "id")).collect();
-                        self.items.push(Item { kind: ItemKind::Tag { name, members }, span: tag.span });
+                        self.add(Item { kind: ItemKind::Tag { name, members }, span: tag.span });
                     }
                 }
                 "alerts" => {
@@ -772,7 +777,7 @@ impl Importer<'_> {
                                 Some(Recipient { name: rname, props: props_of(r, &[("value", "value"), ("description", "description")]), body, span: r.span })
                             })
                             .collect();
-                        self.items.push(Item { kind: ItemKind::Alert { name, props, body, select, recipients }, span: alert.span });
+                        self.add(Item { kind: ItemKind::Alert { name, props, body, select, recipients }, span: alert.span });
                     }
                 }
                 "acls" => {
@@ -801,13 +806,13 @@ impl Importer<'_> {
                                     })
                                     .collect();
                                 let props = props(acl, &[("description", "description")]);
-                                self.items.push(Item { kind: ItemKind::AclRole { name, props, permissions }, span: acl.span });
+                                self.add(Item { kind: ItemKind::AclRole { name, props, permissions }, span: acl.span });
                             }
                             "acl_target" | "acl_group" => {
                                 let Some(name) = attr_spanned(acl, "id") else { continue };
                                 let roles = acl.children_named("role").filter_map(|r| attr_spanned(r, "id")).collect();
                                 let props = props(acl, &[("name", "name")]);
-                                self.items.push(Item { kind: ItemKind::AclTarget { group: acl.name == "acl_group", name, props, roles }, span: acl.span });
+                                self.add(Item { kind: ItemKind::AclTarget { group: acl.name == "acl_group", name, props, roles }, span: acl.span });
                             }
                             "acl_user" => self.with_fallback(acl, |me| me.not_imported(acl.span, "legacy ACL syntax".to_string())),
                             other => self.not_imported(acl.span, format!("<{other}> (legacy ACL syntax) is not imported")),
