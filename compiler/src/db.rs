@@ -509,14 +509,9 @@ pub fn project_cib(db: &dyn Db, project: Project) -> Option<String> {
     let model = project_model(db, project);
     let target = *project.target(db);
     // The CIB is generated from the model while the checks run; it is kept only if they find
-    // no error. The element tree is freed on its own thread: nobody waits for that.
+    // no error.
     let (xml, has_errors) = std::thread::scope(|scope| {
-        let generated = scope.spawn(move || {
-            let tree = cib::generate(model, target);
-            let xml = cib::to_xml(&tree);
-            std::thread::spawn(move || drop(tree));
-            xml
-        });
+        let generated = scope.spawn(move || cib::generate_xml(model, target));
         let has_errors = project_diagnostics(db, project).iter().any(|d| d.severity == Severity::Error);
         (generated.join().ok(), has_errors)
     });
@@ -715,7 +710,7 @@ impl Compiler {
     /// The CIB even though checks report errors: for a run whose lint levels lowered every
     /// error to a warning (only Pacemaker-rule checks can be lowered; see `diagnostics::levels`).
     pub fn cib_despite_check_errors(&self) -> String {
-        cib::to_xml(&cib::generate(self.model(), *self.project.target(&self.db)))
+        cib::generate_xml(self.model(), *self.project.target(&self.db))
     }
 }
 

@@ -1,4 +1,5 @@
-//! Semantic model to CIB element tree.
+//! Semantic model to CIB element tree, or straight to XML text (`generate_xml`, which writes each
+//! top-level element as soon as it is generated and so never holds the whole tree).
 //!
 //! Runs only on a model without errors, so values are known to parse; where one still does not,
 //! the text is written as given rather than invented. Ids come from names: `web` for the
@@ -860,18 +861,93 @@ fn distinct_scores(specs: &[SetSpec<'_>]) -> Vec<Option<i64>> {
 
 /// Generates the whole CIB document.
 pub fn generate(model: &Model, target: Target) -> Element {
+    generate_with(model, target, false)
+}
+
+/// The CIB as XML text: the same as writing [`generate`]'s tree, without ever holding the whole
+/// tree. Each top-level element (a resource with everything in it, a constraint) is written as
+/// soon as it is generated and then freed; for a large cluster the tree would be several times
+/// the size of the text.
+pub fn generate_xml(model: &Model, target: Target) -> String {
+    super::write::into_xml(generate_with(model, target, true))
+}
+
+/// The children of one configuration section, kept as elements or written out as they come.
+struct Section {
+    element: Element,
+    /// Whether anything was added.
+    used: bool,
+    /// When writing: whole chunks of written children, and the one being filled. Each chunk is
+    /// a run of complete children, so it stands in the tree as one raw child that writes back
+    /// byte for byte (see [`Section::finish`]).
+    written: Option<(Vec<Element>, String)>,
+}
+
+/// Written children are cut into chunks of about this size, so that no one string is grown (and
+/// copied) by doubling up to the size of a whole section.
+const CHUNK: usize = 1 << 20;
+
+/// How deep a section's children are in the CIB (`cib`, `configuration`, the section).
+const SECTION_CHILD_DEPTH: usize = 3;
+
+impl Section {
+    fn new(name: &'static str, write: bool) -> Section {
+        Section { element: Element::new(name), used: false, written: write.then(|| (Vec::new(), String::new())) }
+    }
+
+    fn push(&mut self, child: Element) {
+        self.used = true;
+        match &mut self.written {
+            None => self.element.children.push(child),
+            Some((chunks, current)) => {
+                if current.capacity() == 0 {
+                    current.reserve_exact(CHUNK);
+                }
+                super::write::write_element(current, &child, SECTION_CHILD_DEPTH);
+                if current.len() >= CHUNK - CHUNK / 16 {
+                    chunks.push(Element::raw(std::mem::take(current)));
+                }
+            }
+        }
+    }
+
+    fn extend(&mut self, children: impl IntoIterator<Item = Element>) {
+        for child in children {
+            self.push(child);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        !self.used
+    }
+
+    /// The section element. Written children become raw children: the writer puts a raw
+    /// child on a new line at the child depth followed by its trimmed text, and a chunk is exactly
+    /// that (each written child starts with a new line and that indentation, and ends in `>`).
+    fn finish(mut self) -> Element {
+        if let Some((chunks, current)) = self.written {
+            self.element.children = chunks;
+            if !current.is_empty() {
+                self.element.children.push(Element::raw(current));
+            }
+        }
+        self.element
+    }
+}
+
+fn generate_with(model: &Model, target: Target, write: bool) -> Element {
     let reserved = model.symbols.keys().map(|k| k.as_str());
     let mut g = Gen { model, ids: IdAllocator::new(reserved) };
-    let mut crm_config = Element::new("crm_config");
+    let mut crm_config = Section::new("crm_config", write);
     let mut rsc_defaults = Vec::new();
     let mut op_defaults = Vec::new();
-    let mut nodes = Element::new("nodes");
-    let mut resources = Element::new("resources");
-    let mut constraints = Element::new("constraints");
-    let mut fencing = Element::new("fencing-topology");
-    let mut acls = Element::new("acls");
-    let mut tags = Element::new("tags");
-    let mut alerts = Element::new("alerts");
+    let mut nodes = Section::new("nodes", write);
+    let mut resources = Section::new("resources", write);
+    let mut constraints = Section::new("constraints", write);
+    let mut fencing = Section::new("fencing-topology", write);
+    let mut acls = Section::new("acls", write);
+    let mut tags = Section::new("tags", write);
+    let mut alerts = Section::new("alerts", write);
 
     // Cluster and defaults sets, each kind as siblings.
     let mut cluster_specs = Vec::new();
@@ -915,34 +991,34 @@ pub fn generate(model: &Model, target: Target) -> Element {
         };
         let score = spec.score;
         let e = g.nvset(spec, default_id, score);
-        crm_config.children.push(e);
+        crm_config.push(e);
     }
     rsc_defaults.extend(g.nvsets(rsc_specs, "rsc_defaults-meta_attributes"));
     op_defaults.extend(g.nvsets(op_specs, "op_defaults-meta_attributes"));
 
     for (_, item) in &model.items {
         match &item.kind {
-            ItemKind::Node { name, props, body } => nodes.children.push(g.node(name, props, body)),
+            ItemKind::Node { name, props, body } => nodes.push(g.node(name, props, body)),
             ItemKind::Primitive { name, .. }
             | ItemKind::Group { name, .. }
             | ItemKind::Clone { name, .. }
             | ItemKind::Bundle { name, .. }
             | ItemKind::Template { name, .. } => {
                 if !model.parent.contains_key(name.text.as_str()) {
-                    resources.children.extend(g.resource(&name.text, 0));
+                    resources.extend(g.resource(&name.text, 0));
                 }
             }
             ItemKind::Location { .. } | ItemKind::Colocation { .. } | ItemKind::Order { .. } | ItemKind::Ticket { .. } => {
-                constraints.children.extend(g.constraint(&item.kind));
+                constraints.extend(g.constraint(&item.kind));
             }
             ItemKind::Tag { name, members } => {
                 let mut tag = Element::new("tag").attr("id", g.ids.claim(&name.text));
                 for m in members {
                     tag.children.push(Element::new("obj_ref").attr("id", m.text.clone()));
                 }
-                tags.children.push(tag);
+                tags.push(tag);
             }
-            ItemKind::Alert { .. } => alerts.children.extend(g.alert(&item.kind)),
+            ItemKind::Alert { .. } => alerts.extend(g.alert(&item.kind)),
             ItemKind::FencingLevel { target, props, devices } => {
                 let index = props.iter().find(|p| p.key.text == "index").map_or_else(|| "1".to_string(), |p| p.value.text.to_string());
                 let (base, attrs): (String, Vec<(&'static str, compact_str::CompactString)>) = match target {
@@ -956,7 +1032,7 @@ pub fn generate(model: &Model, target: Target) -> Element {
                 level.attrs.extend(attrs);
                 level.set("index", index);
                 level.set("devices", devices.iter().map(|d| d.text.as_str()).collect::<Vec<_>>().join(","));
-                fencing.children.push(level);
+                fencing.push(level);
             }
             ItemKind::AclRole { name, props, permissions } => {
                 let id = g.ids.claim(&name.text);
@@ -973,7 +1049,7 @@ pub fn generate(model: &Model, target: Target) -> Element {
                     }
                     role.children.push(perm);
                 }
-                acls.children.push(role);
+                acls.push(role);
             }
             ItemKind::AclTarget { group, name, props, roles } => {
                 let mut t = Element::new(if *group { "acl_group" } else { "acl_target" }).attr("id", g.ids.claim(&name.text));
@@ -983,20 +1059,20 @@ pub fn generate(model: &Model, target: Target) -> Element {
                 for r in roles {
                     t.children.push(Element::new("role").attr("id", r.text.clone()));
                 }
-                acls.children.push(t);
+                acls.push(t);
             }
             ItemKind::Xml { xml } => {
                 let section = crate::cib::read_xml(&xml.text).ok().and_then(|root| super::raw_section(&root.name));
                 let raw = Element::raw(xml.text.to_string());
                 match section {
-                    Some("resources") => resources.children.push(raw),
-                    Some("constraints") => constraints.children.push(raw),
-                    Some("nodes") => nodes.children.push(raw),
-                    Some("crm_config") => crm_config.children.push(raw),
-                    Some("fencing-topology") => fencing.children.push(raw),
-                    Some("tags") => tags.children.push(raw),
-                    Some("alerts") => alerts.children.push(raw),
-                    Some(_) => acls.children.push(raw),
+                    Some("resources") => resources.push(raw),
+                    Some("constraints") => constraints.push(raw),
+                    Some("nodes") => nodes.push(raw),
+                    Some("crm_config") => crm_config.push(raw),
+                    Some("fencing-topology") => fencing.push(raw),
+                    Some("tags") => tags.push(raw),
+                    Some("alerts") => alerts.push(raw),
+                    Some(_) => acls.push(raw),
                     None => {}
                 }
             }
@@ -1005,7 +1081,7 @@ pub fn generate(model: &Model, target: Target) -> Element {
         }
     }
 
-    let mut configuration = Element::new("configuration").child(crm_config);
+    let mut configuration = Element::new("configuration").child(crm_config.finish());
     if !rsc_defaults.is_empty() {
         let mut e = Element::new("rsc_defaults");
         e.children = rsc_defaults;
@@ -1016,12 +1092,12 @@ pub fn generate(model: &Model, target: Target) -> Element {
         e.children = op_defaults;
         configuration.children.push(e);
     }
-    configuration.children.push(nodes);
-    configuration.children.push(resources);
-    configuration.children.push(constraints);
+    configuration.children.push(nodes.finish());
+    configuration.children.push(resources.finish());
+    configuration.children.push(constraints.finish());
     for optional in [fencing, acls, tags, alerts] {
-        if !optional.children.is_empty() {
-            configuration.children.push(optional);
+        if !optional.is_empty() {
+            configuration.children.push(optional.finish());
         }
     }
     Element::new("cib")

@@ -9,7 +9,7 @@ mod ids;
 mod read;
 mod write;
 
-pub use generate::{fail_count_attributes, generate, Target};
+pub use generate::{fail_count_attributes, generate, generate_xml, Target};
 pub use read::{read_xml, XmlAttr, XmlElement, XmlError, XmlNode};
 pub use write::{push_escaped, to_xml};
 

@@ -62,12 +62,14 @@ fn new_line(out: &mut String, depth: usize) {
     out.extend(std::iter::repeat_n(' ', depth * 2));
 }
 
-fn write_element(out: &mut String, element: &Element, depth: usize) {
+/// Writes an element without children, raw XML, or the start tag of an element with children
+/// (then returns true: its children and end tag follow).
+fn write_start(out: &mut String, element: &Element, depth: usize) -> bool {
     new_line(out, depth);
     if let Some(raw) = &element.raw {
         // Checked well-formed before generation; written as the admin wrote it.
         out.push_str(raw.trim());
-        return;
+        return false;
     }
     out.push('<');
     out.push_str(element.name);
@@ -80,21 +82,42 @@ fn write_element(out: &mut String, element: &Element, depth: usize) {
     }
     if element.children.is_empty() {
         out.push_str("/>");
-        return;
+        return false;
     }
     out.push('>');
-    for child in &element.children {
-        write_element(out, child, depth + 1);
-    }
+    true
+}
+
+fn write_end(out: &mut String, name: &str, depth: usize) {
     new_line(out, depth);
     out.push_str("</");
-    out.push_str(element.name);
+    out.push_str(name);
     out.push('>');
 }
 
+pub(super) fn write_element(out: &mut String, element: &Element, depth: usize) {
+    if write_start(out, element, depth) {
+        for child in &element.children {
+            write_element(out, child, depth + 1);
+        }
+        write_end(out, element.name, depth);
+    }
+}
+
+/// [`write_element`], freeing each child once it is written.
+fn write_owned(out: &mut String, mut element: Element, depth: usize) {
+    if write_start(out, &element, depth) {
+        for child in std::mem::take(&mut element.children) {
+            write_owned(out, child, depth + 1);
+        }
+        write_end(out, element.name, depth);
+    }
+}
+
+const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
+
 /// The whole document, with an XML declaration and a trailing newline.
 pub fn to_xml(root: &Element) -> String {
-    const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
     // Sized exactly first: a CIB of tens of thousands of resources is tens of megabytes, and a
     // string grown by doubling would hold up to twice that, copied on the way.
     let mut out = String::with_capacity(DECLARATION.len() + written_len(root, 0) + 1);
@@ -102,6 +125,17 @@ pub fn to_xml(root: &Element) -> String {
     write_element(&mut out, root, 0);
     out.push('\n');
     debug_assert_eq!(out.len(), out.capacity(), "written_len must match write_element");
+    out
+}
+
+/// [`to_xml`], freeing the tree as it is written (the chunks of XML a streamed generation leaves
+/// in it are then never held twice over).
+pub(super) fn into_xml(root: Element) -> String {
+    let mut out = String::with_capacity(DECLARATION.len() + written_len(&root, 0) + 1);
+    out.push_str(DECLARATION);
+    write_owned(&mut out, root, 0);
+    out.push('\n');
+    debug_assert_eq!(out.len(), out.capacity(), "written_len must match write_owned");
     out
 }
 
