@@ -23,7 +23,7 @@ fn run(compiler: &mut Compiler, text: String) {
     compiler.set_file("fuzz.xml", text.clone());
     let _ = compiler.diagnostics();
     if let Ok(root) = read_xml(&text) {
-        let imported = import::import(&root, &text);
+        let imported = import::import(root, &text);
         let rendered = import::render(&imported);
         // The imported policy is checked like any other.
         compiler.set_file("imported.hapolicy", rendered);
