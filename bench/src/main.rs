@@ -1,6 +1,8 @@
 //! `hapolicy-bench`: time `hapolicy build`, `check`, `fmt`, `lint` and `import` on generated
 //! policies of several sizes, next to Pacemaker's `crm_verify -x` on the CIB that `hapolicy build`
-//! produced, and `xmllint --noout` merely parsing that CIB (the floor of any tool reading it).
+//! produced, crmsh's `crm configure verify` on it where crmsh is installed (once per size up to
+//! `--crmsh-max`, it is slow), and `xmllint --noout` merely parsing that CIB (the floor of any tool
+//! reading it).
 //!
 //! ```text
 //! hapolicy-bench [--sizes 1000,10000] [--runs 3] [--crm-verify-runs R] [--hapolicy PATH] [--keep]
@@ -20,13 +22,15 @@ use std::time::{Duration, Instant};
 use hapolicy_bench::generate;
 
 const USAGE: &str = "\
-usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--crm-verify-runs R] [--live] [--lsp [--lsp-edits E]] [--plot FILE.png] [--hapolicy PATH] [--keep]
+usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--crm-verify-runs R] [--crmsh-max N] [--live] [--lsp [--lsp-edits E]] [--plot FILE.png] [--hapolicy PATH] [--keep]
        hapolicy-bench --only-lsp [--sizes N[,N...]] [--lsp-edits E]
        hapolicy-bench --print-policy N
 
   --sizes            numbers of primitives to generate (default 1000,10000)
   --runs             runs per command; the median wall time is reported (default 3)
   --crm-verify-runs  runs of crm_verify (default: --runs)
+  --crmsh-max        largest size at which crmsh's `crm configure verify` is timed, once, when crmsh
+                     is installed (default 10000; 0 never runs it)
   --live           give crm_verify a status with every node online: it then schedules the whole
                    cluster (hours at 10000 primitives) instead of checking the CIB as built
   --plot FILE.png    draw time against size for every command and crm_verify (needs gnuplot)
@@ -41,6 +45,8 @@ struct Options {
     sizes: Vec<usize>,
     runs: usize,
     verify_runs: Option<usize>,
+    /// crmsh's `crm configure verify` runs (once) at sizes up to this; it is slow.
+    crmsh_max: usize,
     live: bool,
     hapolicy: Option<PathBuf>,
     keep: bool,
@@ -56,6 +62,7 @@ fn parse_args() -> Result<Options, String> {
         sizes: vec![1000, 10000],
         runs: 3,
         verify_runs: None,
+        crmsh_max: 10_000,
         live: false,
         hapolicy: None,
         keep: false,
@@ -99,6 +106,10 @@ fn parse_args() -> Result<Options, String> {
                     return Err("--crm-verify-runs must be at least 1".into());
                 }
                 opts.verify_runs = Some(r);
+            }
+            "--crmsh-max" => {
+                let v = value("--crmsh-max")?;
+                opts.crmsh_max = v.replace('_', "").parse().map_err(|e| format!("--crmsh-max: `{v}`: {e}"))?;
             }
             "--hapolicy" => opts.hapolicy = Some(PathBuf::from(value("--hapolicy")?)),
             "--keep" => opts.keep = true,
@@ -287,6 +298,9 @@ struct Row {
     import: Measurement,
     /// `xmllint --noout` on the CIB build wrote: merely parsing it, the floor of any CIB tool.
     xml_parse: Measurement,
+    /// crmsh's `crm configure verify` on that CIB (`CIB_file`), where installed and the size is
+    /// at most `--crmsh-max`.
+    crmsh: Option<Measurement>,
 }
 
 fn secs(d: Duration) -> String {
@@ -327,6 +341,8 @@ fn print_table(rows: &[Row]) {
         "import vs crm_verify",
         "xmllint --noout (s)",
         "build vs xmllint",
+        "crm configure verify (s)",
+        "lint vs crm configure verify",
         "build RSS",
         "check RSS",
         "crm_verify RSS",
@@ -348,6 +364,8 @@ fn print_table(rows: &[Row]) {
             ratio(r.verify.median, r.import.median),
             secs(r.xml_parse.median),
             ratio(r.xml_parse.median, r.build.median),
+            r.crmsh.as_ref().map_or_else(|| "not run".into(), |m| secs(m.median)),
+            r.crmsh.as_ref().map_or_else(|| "n/a".into(), |m| ratio(m.median, r.lint.median)),
             rss(&r.build),
             rss(&r.check),
             rss(&r.verify),
@@ -422,6 +440,12 @@ fn run(opts: &Options) -> Result<(), String> {
         "crm_verify not found (looked in PATH, /usr/sbin, /sbin, /usr/local/sbin); \
          install Pacemaker's command-line tools (e.g. the pacemaker-cli or pacemaker-cli-utils package) to run this benchmark",
     )?;
+    // crmsh is optional: the issue's reference figures came from it, but not every machine has it.
+    let crm = find_program("crm");
+    if crm.is_none() {
+        eprintln!("note: crmsh (`crm`) not found; `crm configure verify` is not timed (Debian: apt-get install crmsh)");
+    }
+    let env = find_program("env").ok_or("env not found")?;
     let xmllint = find_program("xmllint").ok_or("xmllint not found; install it (Debian: apt-get install libxml2-utils) to run this benchmark")?;
     let time = Some(PathBuf::from("/usr/bin/time")).filter(|p| p.is_file());
     if time.is_none() {
@@ -472,7 +496,19 @@ fn run(opts: &Options) -> Result<(), String> {
                 .map_err(|e| format!("crm_verify rejected the compiled CIB, so the comparison is void:\n{e}"))?;
             eprintln!("[{size}] xmllint --noout cib.xml ...");
             let xml_parse = measure(opts.runs, time.as_deref(), &sub, &xmllint, &["--noout", "cib.xml"])?;
-            rows.push(Row { size, policy_bytes: policy.len(), cib_bytes: cib.len(), build, check, fmt, verify, lint, import, xml_parse });
+            let crmsh = match &crm {
+                Some(crm) if size <= opts.crmsh_max => {
+                    // crmsh reads the CIB from the file named by `CIB_file`, as if it were the live
+                    // cluster's; it gets its own copy, so that nothing it might write touches ours.
+                    std::fs::write(sub.join("cib-crmsh.xml"), &cib).map_err(|e| format!("cannot write cib-crmsh.xml: {e}"))?;
+                    let cib_file = format!("CIB_file={}", sub.join("cib-crmsh.xml").display());
+                    let crm = crm.display().to_string();
+                    eprintln!("[{size}] CIB_file=cib-crmsh.xml crm configure verify ...");
+                    Some(measure(1, time.as_deref(), &sub, &env, &[&cib_file, &crm, "configure", "verify"])?)
+                }
+                _ => None,
+            };
+            rows.push(Row { size, policy_bytes: policy.len(), cib_bytes: cib.len(), build, check, fmt, verify, lint, import, xml_parse, crmsh });
         }
         Ok(rows)
     })();
@@ -497,16 +533,26 @@ fn run(opts: &Options) -> Result<(), String> {
 /// Time against size on log-log axes, one line per command, drawn by gnuplot into `png`.
 fn plot(rows: &[Row], png: &Path) -> Result<(), String> {
     let gnuplot = find_program("gnuplot").ok_or("--plot needs gnuplot (Debian: apt-get install gnuplot-nox)")?;
-    let mut data = String::from("# primitives build check fmt lint import crm_verify\n");
+    let mut data = String::from("# primitives build check fmt lint import crm_verify crm-configure-verify\n");
     for r in rows {
         let s = |m: &Measurement| m.median.as_secs_f64();
-        data.push_str(&format!("{} {} {} {} {} {} {}\n", r.size, s(&r.build), s(&r.check), s(&r.fmt), s(&r.lint), s(&r.import), s(&r.verify)));
+        // gnuplot skips a point whose value is `NaN`: sizes where crmsh was not run.
+        let crmsh = r.crmsh.as_ref().map_or_else(|| "NaN".to_string(), |m| s(m).to_string());
+        data.push_str(&format!("{} {} {} {} {} {} {} {crmsh}\n", r.size, s(&r.build), s(&r.check), s(&r.fmt), s(&r.lint), s(&r.import), s(&r.verify)));
     }
     let dir = std::env::temp_dir().join(format!("hapolicy-bench-plot-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let data_file = dir.join("times.dat");
     std::fs::write(&data_file, &data).map_err(|e| e.to_string())?;
-    let columns = [(2, "hapolicy build"), (3, "hapolicy check"), (4, "hapolicy fmt"), (5, "hapolicy lint (CIB)"), (6, "hapolicy import"), (7, "crm_verify -x")];
+    let columns = [
+        (2, "hapolicy build"),
+        (3, "hapolicy check"),
+        (4, "hapolicy fmt"),
+        (5, "hapolicy lint (CIB)"),
+        (6, "hapolicy import"),
+        (7, "crm_verify -x"),
+        (8, "crm configure verify (crmsh)"),
+    ];
     let lines: Vec<String> =
         columns.iter().map(|(c, title)| format!("'{}' using 1:{c} with linespoints lw 2 pt 7 title '{title}'", data_file.display())).collect();
     let script = format!(
