@@ -5,7 +5,7 @@
 //! reading it).
 //!
 //! ```text
-//! hapolicy-bench [--sizes 1000,10000] [--runs 3] [--crm-verify-runs R] [--hapolicy PATH] [--keep]
+//! hapolicy-bench [--sizes 1000,10000,50000] [--runs 3] [--crm-verify-runs R] [--hapolicy PATH] [--keep]
 //! hapolicy-bench --print-policy N          # write the generated policy to stdout
 //! ```
 //!
@@ -26,7 +26,8 @@ usage: hapolicy-bench [--sizes N[,N...]] [--runs R] [--crm-verify-runs R] [--crm
        hapolicy-bench --only-lsp [--sizes N[,N...]] [--lsp-edits E]
        hapolicy-bench --print-policy N
 
-  --sizes            numbers of primitives to generate (default 1000,10000)
+  --sizes            numbers of primitives to generate (default 1000,10000,50000; crm_verify
+                     alone takes minutes at 50000)
   --runs             runs per command; the median wall time is reported (default 3)
   --crm-verify-runs  runs of crm_verify (default: --runs)
   --crmsh-max        largest size at which crmsh's `crm configure verify` is timed, once, when crmsh
@@ -59,7 +60,7 @@ struct Options {
 
 fn parse_args() -> Result<Options, String> {
     let mut opts = Options {
-        sizes: vec![1000, 10000],
+        sizes: vec![1000, 10000, 50000],
         runs: 3,
         verify_runs: None,
         crmsh_max: 10_000,
@@ -383,6 +384,40 @@ fn print_table(rows: &[Row]) {
     }
 }
 
+/// How each command's time grows between consecutive sizes (the issue's near-linear target is
+/// at most 6x from 10,000 to 50,000 primitives, 5x the size).
+fn print_growth(rows: &[Row]) {
+    if rows.len() < 2 {
+        return;
+    }
+    println!();
+    println!("| growth | size | build | check | fmt | lint | import | crm_verify -x |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for pair in rows.windows(2) {
+        let [from, to] = pair else { continue };
+        let grow = |a: &Measurement, b: &Measurement| {
+            let a = a.median.as_secs_f64();
+            if a > 0.0 {
+                format!("x{:.1}", b.median.as_secs_f64() / a)
+            } else {
+                "n/a".into()
+            }
+        };
+        println!(
+            "| {} → {} | x{:.1} | {} | {} | {} | {} | {} | {} |",
+            from.size,
+            to.size,
+            to.size as f64 / from.size.max(1) as f64,
+            grow(&from.build, &to.build),
+            grow(&from.check, &to.check),
+            grow(&from.fmt, &to.fmt),
+            grow(&from.lint, &to.lint),
+            grow(&from.import, &to.import),
+            grow(&from.verify, &to.verify),
+        );
+    }
+}
+
 /// Agent schema loading: a policy with one primitive of every agent in the built-in library,
 /// checked from the library alone and from the installed agents (cache warm), next to a policy
 /// without resources.
@@ -520,6 +555,7 @@ fn run(opts: &Options) -> Result<(), String> {
     }
     let rows = result?;
     print_table(&rows);
+    print_growth(&rows);
     if let Some(png) = &opts.plot {
         plot(&rows, png)?;
     }
