@@ -10,6 +10,7 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod agents;
+mod allocator;
 mod apply;
 mod build;
 mod check;
@@ -268,7 +269,10 @@ fn main() -> ExitCode {
         Command::Check { files, agents, levels, fix, format, target } => check::run(&files, &agents, &levels, fix, format, target.into()),
         Command::Agents { command: AgentsCommand::Import { specs, installed, output } } => agents::import(&specs, installed, output.as_deref()),
         Command::Explain { code } => explain::run(code.as_deref()),
-        Command::Lsp { no_installed_agents, stdio: _ } => lsp::run(no_installed_agents),
+        Command::Lsp { no_installed_agents, stdio: _ } => {
+            allocator::purge_by_reset();
+            lsp::run(no_installed_agents)
+        }
         Command::Test { files, agents, levels, format, target, keep } => test::run(&files, &agents, &levels, format, target.into(), keep.as_deref()),
         Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Lint { files, live, agents, levels, fix, format } => lint::run(&files, live, &agents, &levels, fix, format),

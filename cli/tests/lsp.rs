@@ -292,3 +292,38 @@ fn survives_broken_edits() {
     println!("{requests} requests answered on {} broken versions", version - 1);
     client.shutdown();
 }
+
+/// The server's environment after it started, as the kernel has it (`/proc`): it re-runs itself
+/// once so that its allocator purges by reset (`cli/src/allocator.rs`).
+fn server_environment(env: &[(&str, &str)]) -> String {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hapolicy"))
+        .args(["lsp", "--no-installed-agents"])
+        .env_remove("MIMALLOC_PURGE_DECOMMITS")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let environ = format!("/proc/{}/environ", child.id());
+    // The exec keeps the process id; until it has happened the old environment shows.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut seen = String::new();
+    while std::time::Instant::now() < deadline {
+        seen = String::from_utf8_lossy(&std::fs::read(&environ).unwrap_or_default()).replace('\0', "\n");
+        if seen.lines().any(|l| l.starts_with("MIMALLOC_PURGE_DECOMMITS=")) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(child.stdin.take());
+    let _ = child.wait();
+    seen
+}
+
+#[test]
+fn the_server_runs_with_its_allocator_purging_by_reset() {
+    assert!(server_environment(&[]).lines().any(|l| l == "MIMALLOC_PURGE_DECOMMITS=0"), "the server did not re-run itself with purging by reset");
+    // The admin's own setting wins.
+    let chosen = server_environment(&[("MIMALLOC_PURGE_DECOMMITS", "1")]);
+    assert!(chosen.lines().any(|l| l == "MIMALLOC_PURGE_DECOMMITS=1"), "{chosen}");
+}
