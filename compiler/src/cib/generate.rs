@@ -900,7 +900,9 @@ impl Section {
         match &mut self.written {
             None => self.element.children.push(child),
             Some((chunks, current)) => {
-                if current.capacity() == 0 {
+                // The first chunk grows as it fills (a small policy's sections stay small); once a
+                // section has filled one, the next ones are reserved whole.
+                if current.capacity() == 0 && !chunks.is_empty() {
                     current.reserve_exact(CHUNK);
                 }
                 super::write::write_element(current, &child, SECTION_CHILD_DEPTH);
