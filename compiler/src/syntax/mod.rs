@@ -38,29 +38,36 @@ pub fn parse(text: &str) -> ParsedFile {
     // runs on in CI have two cores); the result is the same, in the same order.
     const PARALLEL_FROM: usize = 2_000;
     let (test_chunks, chunks): (Vec<Chunk>, Vec<Chunk>) = chunks.into_iter().partition(|c| is_test_chunk(text, c));
-    let results: Vec<Result<ast::Item, Diagnostic>> = if chunks.len() >= PARALLEL_FROM {
+    // Each thread makes its items shared as it parses them: no vector of every item by value,
+    // copied again into its `Arc`.
+    let parse_all = |chunks: &[Chunk]| {
+        let mut items = Vec::with_capacity(chunks.len());
+        let mut errors = Vec::new();
+        for chunk in chunks {
+            match parse_item(text, chunk) {
+                Ok(item) => items.push(std::sync::Arc::new(item)),
+                Err(diagnostic) => errors.push(diagnostic),
+            }
+        }
+        (items, errors)
+    };
+    let (mut items, mut errors) = if chunks.len() >= PARALLEL_FROM {
         let (first, second) = chunks.split_at(chunks.len() / 2);
         std::thread::scope(|scope| {
-            let other = scope.spawn(|| second.iter().map(|c| parse_item(text, c)).collect::<Vec<_>>());
-            let mut results: Vec<_> = first.iter().map(|c| parse_item(text, c)).collect();
-            match other.join() {
-                Ok(rest) => results.extend(rest),
-                // The worker cannot panic in practice; if it did, parse its half here.
-                Err(_) => results.extend(second.iter().map(|c| parse_item(text, c))),
-            }
-            results
+            let other = scope.spawn(|| parse_all(second));
+            let (mut items, mut errors) = parse_all(first);
+            // The worker cannot panic in practice; if it did, parse its half here.
+            let (rest, rest_errors) = other.join().unwrap_or_else(|_| parse_all(second));
+            items.reserve_exact(rest.len());
+            items.extend(rest);
+            errors.extend(rest_errors);
+            (items, errors)
         })
     } else {
-        chunks.iter().map(|c| parse_item(text, c)).collect()
+        parse_all(&chunks)
     };
-    let mut items = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(item) => items.push(std::sync::Arc::new(item)),
-            Err(diagnostic) => errors.push(diagnostic),
-        }
-    }
+    // Chunks that failed to parse left room for an item.
+    items.shrink_to_fit();
     let mut tests = Vec::new();
     for chunk in &test_chunks {
         match parse_test(text, chunk) {
