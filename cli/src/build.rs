@@ -25,7 +25,7 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelAr
         }
     };
     // Asking for the CIB first lets generation run beside the checks.
-    let cib = compiler.cib();
+    let cib = compiler.cib_text();
     let diagnostics = levels.apply(compiler.diagnostics());
     if !diagnostics.is_empty() {
         eprint!("{}", report::human(&compiler, &diagnostics));
@@ -40,20 +40,20 @@ pub fn run(files: &[PathBuf], agents: &crate::AgentArgs, levels: &crate::LevelAr
     let xml = match cib {
         Some(xml) => xml,
         None => {
-            lowered = compiler.cib_despite_check_errors();
-            lowered.as_str()
+            lowered = compiler.cib_text_despite_check_errors();
+            &lowered
         }
     };
     match out {
         Some(path) => {
-            if let Err(e) = output::write_atomically(path, xml) {
+            if let Err(e) = output::write_atomically_with(path, |file| xml.write_to(file)) {
                 eprintln!("error: cannot write {}: {e}", path.display());
                 return 2;
             }
         }
         None => {
             let mut stdout = std::io::stdout().lock();
-            if stdout.write_all(xml.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+            if xml.write_to(&mut stdout).and_then(|_| stdout.flush()).is_err() {
                 return 2;
             }
         }

@@ -505,7 +505,7 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
 
 /// The CIB XML, or `None` when the project has errors.
 #[salsa::tracked(returns(ref))]
-pub fn project_cib(db: &dyn Db, project: Project) -> Option<String> {
+pub fn project_cib(db: &dyn Db, project: Project) -> Option<cib::XmlText> {
     let model = project_model(db, project);
     let target = *project.target(db);
     // The CIB is generated from the model while the checks run; it is kept only if they find
@@ -703,13 +703,24 @@ impl Compiler {
         project_tests(&self.db, self.project)
     }
 
+    /// The CIB XML as one string, or `None` when the project has errors.
     pub fn cib(&self) -> Option<&str> {
-        project_cib(&self.db, self.project).as_deref()
+        self.cib_text().map(cib::XmlText::as_str)
+    }
+
+    /// The CIB XML in pieces, as generated: for writing it out without first joining it.
+    pub fn cib_text(&self) -> Option<&cib::XmlText> {
+        project_cib(&self.db, self.project).as_ref()
     }
 
     /// The CIB even though checks report errors: for a run whose lint levels lowered every
     /// error to a warning (only Pacemaker-rule checks can be lowered; see `diagnostics::levels`).
     pub fn cib_despite_check_errors(&self) -> String {
+        self.cib_text_despite_check_errors().into_string()
+    }
+
+    /// [`Compiler::cib_despite_check_errors`] in pieces.
+    pub fn cib_text_despite_check_errors(&self) -> cib::XmlText {
         cib::generate_xml(self.model(), *self.project.target(&self.db))
     }
 }

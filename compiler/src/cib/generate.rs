@@ -868,7 +868,7 @@ pub fn generate(model: &Model, target: Target) -> Element {
 /// tree. Each top-level element (a resource with everything in it, a constraint) is written as
 /// soon as it is generated and then freed; for a large cluster the tree would be several times
 /// the size of the text.
-pub fn generate_xml(model: &Model, target: Target) -> String {
+pub fn generate_xml(model: &Model, target: Target) -> super::XmlText {
     super::write::into_xml(generate_with(model, target, true))
 }
 

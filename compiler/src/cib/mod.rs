@@ -11,7 +11,7 @@ mod write;
 
 pub use generate::{fail_count_attributes, generate, generate_xml, Target};
 pub use read::{read_xml, XmlAttr, XmlElement, XmlError, XmlNode};
-pub use write::{push_escaped, to_xml};
+pub use write::{push_escaped, to_xml, XmlText};
 
 /// One XML element.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

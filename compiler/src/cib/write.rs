@@ -104,16 +104,6 @@ pub(super) fn write_element(out: &mut String, element: &Element, depth: usize) {
     }
 }
 
-/// [`write_element`], freeing each child once it is written.
-fn write_owned(out: &mut String, mut element: Element, depth: usize) {
-    if write_start(out, &element, depth) {
-        for child in std::mem::take(&mut element.children) {
-            write_owned(out, child, depth + 1);
-        }
-        write_end(out, element.name, depth);
-    }
-}
-
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 
 /// The whole document, with an XML declaration and a trailing newline.
@@ -128,15 +118,116 @@ pub fn to_xml(root: &Element) -> String {
     out
 }
 
-/// [`to_xml`], freeing the tree as it is written (the chunks of XML a streamed generation leaves
-/// in it are then never held twice over).
-pub(super) fn into_xml(root: Element) -> String {
-    let mut out = String::with_capacity(DECLARATION.len() + written_len(&root, 0) + 1);
-    out.push_str(DECLARATION);
-    write_owned(&mut out, root, 0);
-    out.push('\n');
-    debug_assert_eq!(out.len(), out.capacity(), "written_len must match write_owned");
-    out
+/// A written CIB document, in pieces: the chunks of XML a streamed generation wrote are kept as
+/// they are rather than copied into one string. For a cluster of 50,000 primitives that string
+/// would be 78 MB of fresh memory, zeroed by the kernel only to be copied into and written out.
+/// The one contiguous copy is made on demand ([`XmlText::as_str`]), for the callers that want it.
+#[derive(Debug, Default)]
+pub struct XmlText {
+    pieces: Vec<String>,
+    joined: std::sync::OnceLock<String>,
+}
+
+impl XmlText {
+    /// The document's pieces, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(String::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.iter().all(String::is_empty)
+    }
+
+    /// The whole document as one string, joined the first time it is asked for.
+    pub fn as_str(&self) -> &str {
+        self.joined.get_or_init(|| self.pieces.concat())
+    }
+
+    /// The whole document as one string.
+    pub fn into_string(self) -> String {
+        match self.joined.into_inner() {
+            Some(joined) => joined,
+            None => self.pieces.concat(),
+        }
+    }
+
+    /// Writes the document piece by piece.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        self.pieces.iter().try_for_each(|piece| out.write_all(piece.as_bytes()))
+    }
+
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.pieces.iter().flat_map(|piece| piece.bytes())
+    }
+}
+
+impl PartialEq for XmlText {
+    fn eq(&self, other: &XmlText) -> bool {
+        self.len() == other.len() && self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for XmlText {}
+
+impl Clone for XmlText {
+    fn clone(&self) -> XmlText {
+        XmlText { pieces: self.pieces.clone(), joined: std::sync::OnceLock::new() }
+    }
+}
+
+/// Gathers a document's pieces: small text is appended to the current piece; a large chunk of
+/// written XML that stands as it is (see [`Pieces::raw`]) becomes a piece of its own, moved.
+#[derive(Default)]
+struct Pieces {
+    done: Vec<String>,
+    current: String,
+}
+
+impl Pieces {
+    /// A raw child at `depth`: written as a new line, the indentation and its trimmed text.
+    /// A chunk of streamed generation is exactly that already, so it is moved, not copied.
+    fn raw(&mut self, raw: String, depth: usize) {
+        let indent = 1 + depth * 2;
+        let stands_as_is = raw.len() == indent + raw.trim().len()
+            && raw.as_bytes().first() == Some(&b'\n')
+            && raw.as_bytes().get(1..indent).is_some_and(|spaces| spaces.iter().all(|&b| b == b' '));
+        if stands_as_is {
+            if !self.current.is_empty() {
+                self.done.push(std::mem::take(&mut self.current));
+            }
+            self.done.push(raw);
+        } else {
+            new_line(&mut self.current, depth);
+            self.current.push_str(raw.trim());
+        }
+    }
+
+    fn element(&mut self, mut element: Element, depth: usize) {
+        if let Some(raw) = element.raw.take() {
+            return self.raw(raw, depth);
+        }
+        if write_start(&mut self.current, &element, depth) {
+            for child in std::mem::take(&mut element.children) {
+                self.element(child, depth + 1);
+            }
+            write_end(&mut self.current, element.name, depth);
+        }
+    }
+}
+
+/// [`to_xml`] in pieces, freeing the tree as it is written (the chunks of XML a streamed
+/// generation leaves in it are moved into the text, never copied).
+pub(super) fn into_xml(root: Element) -> XmlText {
+    let mut pieces = Pieces { done: Vec::new(), current: String::from(DECLARATION) };
+    pieces.element(root, 0);
+    pieces.current.push('\n');
+    let Pieces { mut done, current } = pieces;
+    done.push(current);
+    XmlText { pieces: done, joined: std::sync::OnceLock::new() }
 }
 
 #[cfg(test)]
@@ -160,5 +251,20 @@ mod tests {
         );
         let xml = to_xml(&tree);
         assert_eq!(xml.len(), xml.capacity(), "{xml}");
+    }
+
+    #[test]
+    fn pieces_are_the_tree_written_out() {
+        // A chunk as streamed generation writes it (new line, indentation, complete children)
+        // is moved into the text as a piece; other raw XML is written as `to_xml` writes it.
+        let chunk = "\n      <primitive id=\"a\"/>\n      <primitive id=\"b\"/>".to_string();
+        let tree = Element::new("cib").child(
+            Element::new("configuration")
+                .child(Element::new("resources").child(Element::raw(chunk.clone())))
+                .child(Element::new("constraints").child(Element::raw("  <rsc_order id=\"o\"/>\n".to_string()))),
+        );
+        let text = into_xml(tree.clone());
+        assert_eq!(text.as_str(), to_xml(&tree));
+        assert!(text.pieces().any(|piece| piece == chunk), "{:?}", text.pieces().collect::<Vec<_>>());
     }
 }
