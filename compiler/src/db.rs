@@ -111,19 +111,18 @@ fn keep_memo<T>(memo: &std::sync::Mutex<T>, value: T) {
 /// Which item (parsed from its text alone) each of the files' items was placed from, as the
 /// last parses have it: one entry per item, in model order (`None` for an item of a file not
 /// parsed item by item).
-fn placed_origins(db: &dyn Db, files: &[(SourceFile, &ParsedFile)]) -> Vec<Option<std::sync::Arc<syntax::ast::Item>>> {
+fn placed_origins<'a>(parses: &'a std::collections::HashMap<String, LastParse>, files: &[(&str, &ParsedFile)]) -> Vec<Option<&'a std::sync::Arc<syntax::ast::Item>>> {
     let mut origins = Vec::with_capacity(files.iter().map(|(_, parsed)| parsed.items.len()).sum());
-    let Ok(parses) = db.memos().parses.lock() else { return origins };
-    for (file, parsed) in files {
+    for (path, parsed) in files {
         let from = origins.len();
-        if let Some(last) = parses.get(file.path(db)) {
+        if let Some(last) = parses.get(*path) {
             let items = last.outcomes.iter().filter_map(|o| match o {
                 ChunkOutcome::Item { unplaced, placed: Some(placed) } => Some((unplaced, placed)),
                 _ => None,
             });
             // The memo is the parse that gave these items, unless a cancelled run left it behind.
             for ((unplaced, placed), item) in items.zip(&parsed.items) {
-                origins.push(std::sync::Arc::ptr_eq(placed, item).then(|| std::sync::Arc::clone(unplaced)));
+                origins.push(std::sync::Arc::ptr_eq(placed, item).then_some(unplaced));
             }
         }
         origins.resize(from + parsed.items.len(), None);
@@ -143,8 +142,9 @@ enum ChunkOutcome {
     /// The item parsed from the chunk's text alone (spans from 0), and moved to where it stands
     /// (`None` only until `place` has placed it).
     Item { unplaced: std::sync::Arc<syntax::ast::Item>, placed: Option<std::sync::Arc<syntax::ast::Item>> },
-    /// The chunk's syntax error, with spans from the chunk's start.
-    Error(Diagnostic),
+    /// The chunk's syntax error, with spans from the chunk's start (boxed: most chunks are
+    /// items, and the outcomes of a large file are a vector made anew per edit).
+    Error(Box<Diagnostic>),
     /// A `test` block: small, not configuration, parsed again each time.
     Test,
 }
@@ -160,11 +160,11 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
         return syntax::parse(file.text(db));
     }
     let text = file.text(db);
-    let last = db.memos().parses.lock().ok().and_then(|mut files| files.remove(file.path(db)));
+    let mut last = db.memos().parses.lock().ok().and_then(|mut files| files.remove(file.path(db)));
     let (chunks, change) = match &last {
         Some(last) => {
             let change = syntax::TextChange::between(&last.text, text);
-            (syntax::chunks_after_edit(&last.text, &last.chunks, text, change), Some((change, last)))
+            (syntax::chunks_after_edit(&last.text, &last.chunks, text, change), Some(change))
         }
         None => (syntax::chunks(text), None),
     };
@@ -183,21 +183,24 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
             outcomes.push(ChunkOutcome::Test);
             continue;
         }
-        let kept = change.and_then(|(change, last)| unchanged_outcome(last, change, text, position, chunks.len(), chunk));
+        let kept = match (change, last.as_mut()) {
+            (Some(change), Some(last)) => unchanged_outcome(last, change, text, position, chunks.len(), chunk),
+            _ => None,
+        };
         let outcome = match kept {
             Some(outcome) => outcome,
             None => {
                 let source = text.get(chunk.span.range()).unwrap_or("");
                 match parse_item_text(db, ItemText::new(db, source, chunk.starts_with_keyword)) {
                     Ok(item) => ChunkOutcome::Item { unplaced: std::sync::Arc::clone(item), placed: None },
-                    Err(error) => ChunkOutcome::Error(error.clone()),
+                    Err(error) => ChunkOutcome::Error(Box::new(error.clone())),
                 }
             }
         };
         match &outcome {
             ChunkOutcome::Item { placed: None, .. } => to_place.push((outcomes.len(), start)),
             ChunkOutcome::Error(error) => {
-                let mut moved = error.clone();
+                let mut moved = error.as_ref().clone();
                 syntax::Shift::shift(&mut moved, chunk.span.start);
                 parsed.errors.push(moved);
             }
@@ -233,8 +236,10 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
 /// (where several places changed) with the same text where it stood. `position` is the chunk's
 /// index among the new text's `count` chunks: the old chunk stood at the same index (before the
 /// change) or as far from the end (after it), unless the lines around the change split
-/// differently; then it is searched for.
-fn unchanged_outcome(last: &LastParse, change: syntax::TextChange, text: &str, position: usize, count: usize, chunk: &syntax::Chunk) -> Option<ChunkOutcome> {
+/// differently; then it is searched for. The outcome is taken out of `last` (moved, not
+/// shared: a large file's items then cost no reference counting per edit); an outcome already
+/// taken gives `None`, and the chunk is parsed again.
+fn unchanged_outcome(last: &mut LastParse, change: syntax::TextChange, text: &str, position: usize, count: usize, chunk: &syntax::Chunk) -> Option<ChunkOutcome> {
     let (start, end) = (chunk.span.start as usize, chunk.span.end as usize);
     let new_len = text.len();
     let (old_start, guess) = if end <= change.prefix {
@@ -255,11 +260,13 @@ fn unchanged_outcome(last: &LastParse, change: syntax::TextChange, text: &str, p
     if old.span.end - old.span.start != chunk.span.end - chunk.span.start || old.starts_with_keyword != chunk.starts_with_keyword {
         return None;
     }
-    match last.outcomes.get(index)? {
-        ChunkOutcome::Item { unplaced, placed } => {
-            Some(ChunkOutcome::Item { unplaced: std::sync::Arc::clone(unplaced), placed: if old_start == start { placed.clone() } else { None } })
-        }
-        ChunkOutcome::Error(error) => Some(ChunkOutcome::Error(error.clone())),
+    let outcome = last.outcomes.get_mut(index)?;
+    if matches!(outcome, ChunkOutcome::Test) {
+        return None;
+    }
+    match std::mem::replace(outcome, ChunkOutcome::Test) {
+        ChunkOutcome::Item { unplaced, placed } => Some(ChunkOutcome::Item { unplaced, placed: if old_start == start { placed } else { None } }),
+        error @ ChunkOutcome::Error(_) => Some(error),
         ChunkOutcome::Test => None,
     }
 }
@@ -400,49 +407,66 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
     }
     // An editor's session: items the edit left alone keep what checking them found, and an
     // edit that moves no name patches the last model instead of building anew.
-    let before = take_memo(&db.memos().facts);
-    let mut now: Vec<ItemFactsEntry> = Vec::with_capacity(before.len());
-    let with_files: Vec<(SourceFile, &ParsedFile)> = files.iter().zip(&parsed).map(|(f, (_, p))| (*f, *p)).collect();
-    let origins = placed_origins(db, &with_files);
+    let stdlib = library_items(db, project);
+    let with_paths: Vec<(&str, &ParsedFile)> = files.iter().zip(&parsed).map(|(f, (_, p))| (f.path(db).as_str(), *p)).collect();
+    // The parse memo is held while the model is built, so that the item each item was placed
+    // from is borrowed rather than shared anew per item (nothing below asks salsa for anything).
+    let parses = db.memos().parses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let origins = placed_origins(&parses, &with_paths);
+    // What the last build found, per item in model order: an entry an item takes over is moved,
+    // not shared, so an edit costs no reference counting for the items it left alone.
+    let before: std::cell::RefCell<Vec<Option<ItemFactsEntry>>> = std::cell::RefCell::new(take_memo(&db.memos().facts).into_iter().map(Some).collect());
+    let mut now: Vec<ItemFactsEntry> = Vec::with_capacity(origins.len());
     // Items come in model order (as `origins`), so an item is looked for where it stood last
     // time first; by address only when the items before it were added or removed.
     let mut by_address: Option<crate::fast_hash::FastMap<usize, usize>> = None;
     let mut facts_of = |file: FileId, item: &std::sync::Arc<syntax::ast::Item>| {
         let index = now.len();
-        let origin = origins.get(index).and_then(Option::as_ref);
+        let origin = origins.get(index).copied().flatten();
         let same = |entry: &ItemFactsEntry| std::sync::Arc::ptr_eq(&entry.0, item) && entry.1 == file;
         // An item an edit before it only moved: the copy it replaces was placed from the same item.
         let moved_from = |entry: &ItemFactsEntry| entry.1 == file && matches!((&entry.3, origin), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b));
-        let facts = match before.get(index) {
-            Some(entry) if same(entry) => std::sync::Arc::clone(&entry.2),
-            Some(entry) if moved_from(entry) => model::ItemFacts::moved(&entry.2, i64::from(item.span.start) - i64::from(entry.0.span.start)),
-            _ => {
-                let index =
-                    by_address.get_or_insert_with(|| before.iter().enumerate().map(|(i, entry)| (std::sync::Arc::as_ptr(&entry.0) as usize, i)).collect());
-                match index.get(&(std::sync::Arc::as_ptr(item) as usize)).and_then(|&i| before.get(i)).filter(|entry| same(entry)) {
-                    Some(entry) => std::sync::Arc::clone(&entry.2),
-                    None => std::sync::Arc::new(model::item_facts(file, item)),
-                }
+        let mut before = before.borrow_mut();
+        let take_same = |slot: &mut Option<ItemFactsEntry>| if slot.as_ref().is_some_and(same) { slot.take() } else { None };
+        let kept = match before.get_mut(index).and_then(take_same) {
+            Some(entry) => Some(entry),
+            None if before.get(index).and_then(Option::as_ref).is_some_and(moved_from) => None,
+            None => {
+                let index = by_address.get_or_insert_with(|| {
+                    before.iter().enumerate().filter_map(|(i, entry)| Some((std::sync::Arc::as_ptr(&entry.as_ref()?.0) as usize, i))).collect()
+                });
+                index.get(&(std::sync::Arc::as_ptr(item) as usize)).and_then(|&i| before.get_mut(i)).and_then(take_same)
             }
         };
-        now.push((std::sync::Arc::clone(item), file, std::sync::Arc::clone(&facts), origin.cloned()));
+        let entry = kept.unwrap_or_else(|| {
+            let facts = match before.get(index).and_then(Option::as_ref) {
+                Some(entry) if moved_from(entry) => model::ItemFacts::moved(&entry.2, i64::from(item.span.start) - i64::from(entry.0.span.start)),
+                _ => std::sync::Arc::new(model::item_facts(file, item)),
+            };
+            (std::sync::Arc::clone(item), file, facts, origin.cloned())
+        });
+        let facts = std::sync::Arc::clone(&entry.2);
+        now.push(entry);
         facts
     };
     // The item at `index` is a copy of the last model's item there that an edit before it moved:
     // both were placed from the same item.
     let copied = |index: usize, last: &std::sync::Arc<syntax::ast::Item>| {
-        let last_origin = before.get(index).filter(|entry| std::sync::Arc::ptr_eq(&entry.0, last)).and_then(|entry| entry.3.as_ref());
-        matches!((last_origin, origins.get(index).and_then(Option::as_ref)), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b))
+        let before = before.borrow();
+        let last_origin = before.get(index).and_then(Option::as_ref).filter(|entry| std::sync::Arc::ptr_eq(&entry.0, last)).and_then(|entry| entry.3.as_ref());
+        matches!((last_origin, origins.get(index).copied().flatten()), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b))
     };
     let last = take_memo(&db.memos().model);
-    let built = match last.as_ref().and_then(|last| model::patch(last, &items, &metadata, library_items(db, project), &copied, &mut facts_of)) {
+    let built = match last.as_ref().and_then(|last| model::patch(last, &items, &metadata, stdlib, &copied, &mut facts_of)) {
         Some(patched) => patched,
-        None => model::build(&items, &metadata, library_items(db, project), &library_names, &mut facts_of),
+        None => model::build(&items, &metadata, stdlib, &library_names, &mut facts_of),
     };
+    drop(parses);
     keep_memo(&db.memos().model, Some(built.clone()));
     keep_memo(&db.memos().facts, now);
-    // What the last build had is mostly shared with this one; after a large edit, what is not
-    // is freed off the answer's path.
+    // What the last build had and this one did not take over (the items an edit changed or
+    // moved): after a large edit, freed off the answer's path.
+    let before = before.into_inner();
     if before.len() > 1_000 {
         let _ = std::thread::Builder::new().name("free-facts".into()).spawn(move || drop(before));
     }

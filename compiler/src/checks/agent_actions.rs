@@ -41,7 +41,7 @@ primitive vm: ocf:heartbeat:VirtualDomain { config = "/etc/libvirt/qemu/vm.xml";
 };
 
 fn default_timeout(model: &Model) -> u64 {
-    for (_, item) in &model.items {
+    for (_, item) in model.items.iter() {
         if let ItemKind::Defaults { kind: DefaultsKind::Op, when, entries, .. } = &item.kind {
             if when.is_empty() {
                 if let Some(ms) = entries.iter().find(|e| e.key.text == "timeout").and_then(|e| parse_duration(&e.value.text).ok()) {

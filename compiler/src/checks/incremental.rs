@@ -42,7 +42,7 @@ const MOST_CHANGED: usize = 64;
 /// an edit changed.
 pub struct LastChecks {
     /// The items checked, held so that their addresses stay theirs.
-    items: Vec<Arc<Item>>,
+    items: SharedItems,
     /// Each item's file, and the item it was placed from (its text parsed alone), when known:
     /// an item that an edit only moved is a new copy of the same one.
     files: Vec<FileId>,
@@ -95,6 +95,25 @@ impl Context {
     }
 }
 
+/// A model's items, shared with it (holding them costs no reference counting per item), read
+/// as the items alone.
+#[derive(Default)]
+struct SharedItems(Arc<Vec<(FileId, Arc<Item>)>>);
+
+impl SharedItems {
+    fn get(&self, i: usize) -> Option<&Arc<Item>> {
+        self.0.get(i).map(|(_, item)| item)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Arc<Item>> + Clone {
+        self.0.iter().map(|(_, item)| item)
+    }
+}
+
 fn address(item: &Arc<Item>) -> usize {
     Arc::as_ptr(item) as usize
 }
@@ -103,7 +122,7 @@ fn address(item: &Arc<Item>) -> usize {
 /// all they find, with what the next run needs. `origins` gives, for each of the model's items,
 /// the item it was placed from (its text parsed alone), when known.
 pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, origins: Vec<Option<Arc<Item>>>) -> (Vec<Diagnostic>, LastChecks) {
-    let items: Vec<Arc<Item>> = model.items.iter().map(|(_, item)| Arc::clone(item)).collect();
+    let items = SharedItems(Arc::clone(&model.items));
     let files: Vec<FileId> = model.items.iter().map(|(file, _)| *file).collect();
     // Findings are owned by the item they point into, found by position: items must be in order.
     let ordered = model.items.windows(2).all(|w| matches!(w, [(fa, a), (fb, b)] if (fa, a.span.start) <= (fb, b.span.start)));
@@ -201,7 +220,7 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
 fn check_everything(
     model: &Model,
     target: Target,
-    items: Vec<Arc<Item>>,
+    items: SharedItems,
     files: Vec<FileId>,
     origins: Vec<Option<Arc<Item>>>,
 ) -> (Vec<Diagnostic>, LastChecks) {
@@ -248,7 +267,7 @@ fn same_but_places(before: &[WrittenParameters<'_>], now: &[WrittenParameters<'_
 
 /// Which of the `changed` positions hold copies of the item that stood there, moved by an edit
 /// before them (same file, same origin).
-fn moved_items(last: &LastChecks, items: &[Arc<Item>], files: &[FileId], origins: &[Option<Arc<Item>>], changed: &[usize]) -> Moves {
+fn moved_items(last: &LastChecks, items: &SharedItems, files: &[FileId], origins: &[Option<Arc<Item>>], changed: &[usize]) -> Moves {
     let copies: Vec<(usize, FileId, u32, u32)> = changed
         .iter()
         .filter_map(|&i| {

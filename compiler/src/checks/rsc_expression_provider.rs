@@ -94,7 +94,7 @@ pub fn check(model: &Model, target: Target, out: &mut Vec<Diagnostic>) {
     if target != Target::Pacemaker2 {
         return;
     }
-    for (file, item) in &model.items {
+    for (file, item) in model.items.iter() {
         if let ItemKind::Defaults { when, .. } = &item.kind {
             when.iter().for_each(|w| walk(model, *file, w, out, 0));
         }

@@ -955,7 +955,7 @@ fn generate_with(model: &Model, target: Target, write: bool) -> Element {
     let mut cluster_specs = Vec::new();
     let mut rsc_specs = Vec::new();
     let mut op_specs = Vec::new();
-    for (_, item) in &model.items {
+    for (_, item) in model.items.iter() {
         match &item.kind {
             ItemKind::Cluster { name, props, when, entries } => {
                 let score = props.iter().find(|p| p.key.text == "score").and_then(|p| values::parse_score(&p.value.text).ok());
@@ -998,7 +998,7 @@ fn generate_with(model: &Model, target: Target, write: bool) -> Element {
     rsc_defaults.extend(g.nvsets(rsc_specs, "rsc_defaults-meta_attributes"));
     op_defaults.extend(g.nvsets(op_specs, "op_defaults-meta_attributes"));
 
-    for (_, item) in &model.items {
+    for (_, item) in model.items.iter() {
         match &item.kind {
             ItemKind::Node { name, props, body } => nodes.push(g.node(name, props, body)),
             ItemKind::Primitive { name, .. }

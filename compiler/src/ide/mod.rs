@@ -80,7 +80,7 @@ pub fn references(model: &Model, file: FileId, offset: usize, include_declaratio
 
 fn occurrences(model: &Model, name: &str, node: bool, include_declaration: bool) -> Vec<Location> {
     let mut out = Vec::new();
-    for (file, item) in &model.items {
+    for (file, item) in model.items.iter() {
         visit_names(item, &mut |n, role| {
             let declaration = matches!(role, NameRole::Declaration | NameRole::NodeDeclaration);
             if n.text == name && is_node(role) == node && (include_declaration || !declaration) {

@@ -167,8 +167,10 @@ pub struct PrimitiveInfo {
 /// The whole project, resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Model {
-    /// Shared with the parse results: building the model copies no syntax.
-    pub items: Vec<(FileId, std::sync::Arc<Item>)>,
+    /// Shared with the parse results: building the model copies no syntax. The list itself is
+    /// shared too, between the models an editor's session keeps (cloning a model then costs no
+    /// reference counting per item).
+    pub items: Arc<Vec<(FileId, std::sync::Arc<Item>)>>,
     // The maps are shared: after an edit that keeps every name where it was, the language server's
     // database builds the next model from this one (`patch`) without copying them.
     pub symbols: Arc<FastMap<CompactString, Symbol>>,
@@ -389,14 +391,16 @@ pub fn build(
 ) -> Model {
     let mut model = Model::default();
     model.stonith_enabled = true;
+    let mut all = Vec::with_capacity(files.iter().map(|(_, items)| items.len()).sum());
     for (file, items) in files {
         for item in items.iter() {
             if matches!(item.kind, ItemKind::Cluster { .. } | ItemKind::Defaults { .. }) {
-                model.option_items.push(model.items.len());
+                model.option_items.push(all.len());
             }
-            model.items.push((*file, item.clone()));
+            all.push((*file, item.clone()));
         }
     }
+    model.items = Arc::new(all);
     Arc::make_mut(&mut model.symbols).reserve(model.items.len());
     Arc::make_mut(&mut model.primitives).reserve(model.items.len());
     Arc::make_mut(&mut model.parent).reserve(model.items.len());
@@ -432,13 +436,13 @@ pub fn patch(
     facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>,
 ) -> Option<Model> {
     const MOST_CHANGED: usize = 64;
-    let items: Vec<(FileId, Arc<Item>)> = files.iter().flat_map(|(file, items)| items.iter().map(|item| (*file, Arc::clone(item)))).collect();
+    let items: Arc<Vec<(FileId, Arc<Item>)>> = Arc::new(files.iter().flat_map(|(file, items)| items.iter().map(|item| (*file, Arc::clone(item)))).collect());
     if items.len() != last.items.len() {
         return None;
     }
     let mut changed = Vec::new();
     let mut copies = Vec::new();
-    for (index, ((file, item), (last_file, last_item))) in items.iter().zip(&last.items).enumerate() {
+    for (index, ((file, item), (last_file, last_item))) in items.iter().zip(last.items.iter()).enumerate() {
         if file != last_file {
             return None;
         }

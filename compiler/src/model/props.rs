@@ -510,7 +510,7 @@ fn is_range(text: &str) -> bool {
 pub(super) fn check_items(model: &mut Model, facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>) {
     let mut out = Vec::new();
     // Fencing settings first: other checks depend on them.
-    for (file, item) in &model.items {
+    for (file, item) in model.items.iter() {
         if let ItemKind::Cluster { entries, .. } = &item.kind {
             for e in entries {
                 if e.key.text == "stonith-enabled" {
