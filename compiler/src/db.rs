@@ -111,7 +111,10 @@ fn keep_memo<T>(memo: &std::sync::Mutex<T>, value: T) {
 /// Which item (parsed from its text alone) each of the files' items was placed from, as the
 /// last parses have it: one entry per item, in model order (`None` for an item of a file not
 /// parsed item by item).
-fn placed_origins<'a>(parses: &'a std::collections::HashMap<String, LastParse>, files: &[(&str, &ParsedFile)]) -> Vec<Option<&'a std::sync::Arc<syntax::ast::Item>>> {
+fn placed_origins<'a>(
+    parses: &'a std::collections::HashMap<String, LastParse>,
+    files: &[(&str, &ParsedFile)],
+) -> Vec<Option<&'a std::sync::Arc<syntax::ast::Item>>> {
     let mut origins = Vec::with_capacity(files.iter().map(|(_, parsed)| parsed.items.len()).sum());
     for (path, parsed) in files {
         let from = origins.len();
@@ -239,7 +242,14 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
 /// differently; then it is searched for. The outcome is taken out of `last` (moved, not
 /// shared: a large file's items then cost no reference counting per edit); an outcome already
 /// taken gives `None`, and the chunk is parsed again.
-fn unchanged_outcome(last: &mut LastParse, change: syntax::TextChange, text: &str, position: usize, count: usize, chunk: &syntax::Chunk) -> Option<ChunkOutcome> {
+fn unchanged_outcome(
+    last: &mut LastParse,
+    change: syntax::TextChange,
+    text: &str,
+    position: usize,
+    count: usize,
+    chunk: &syntax::Chunk,
+) -> Option<ChunkOutcome> {
     let (start, end) = (chunk.span.start as usize, chunk.span.end as usize);
     let new_len = text.len();
     let (old_start, guess) = if end <= change.prefix {

@@ -217,13 +217,7 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
     (diagnostics, LastChecks { items, files, origins, mentions: last.mentions, found, unique, context: last.context, checked })
 }
 
-fn check_everything(
-    model: &Model,
-    target: Target,
-    items: SharedItems,
-    files: Vec<FileId>,
-    origins: Vec<Option<Arc<Item>>>,
-) -> (Vec<Diagnostic>, LastChecks) {
+fn check_everything(model: &Model, target: Target, items: SharedItems, files: Vec<FileId>, origins: Vec<Option<Arc<Item>>>) -> (Vec<Diagnostic>, LastChecks) {
     // `agent_unique` costs about as much as the others together: it runs beside them.
     let (scoped, unique) = std::thread::scope(|threads| {
         let unique = threads.spawn(|| super::run_unique(model, target));
