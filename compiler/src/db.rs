@@ -94,8 +94,8 @@ pub struct EditMemos {
     spare_text: std::sync::Mutex<String>,
 }
 
-/// An item, its file, its facts, and the item it was placed from (to recognise a moved copy).
-type ItemFactsEntry = (std::sync::Arc<syntax::ast::Item>, FileId, std::sync::Arc<model::ItemFacts>, Option<std::sync::Arc<syntax::ast::Item>>);
+/// An item, its file, its facts, and the parse it was placed from (to recognise a moved copy).
+type ItemFactsEntry = (std::sync::Arc<syntax::ast::Item>, FileId, std::sync::Arc<model::ItemFacts>, Option<syntax::ItemOrigin>);
 
 /// Takes what a memo holds, leaving it empty (a poisoned lock holds nothing).
 fn take_memo<T: Default>(memo: &std::sync::Mutex<T>) -> T {
@@ -108,24 +108,20 @@ fn keep_memo<T>(memo: &std::sync::Mutex<T>, value: T) {
     }
 }
 
-/// Which item (parsed from its text alone) each of the files' items was placed from, as the
-/// last parses have it: one entry per item, in model order (`None` for an item of a file not
-/// parsed item by item).
-fn placed_origins<'a>(
-    parses: &'a std::collections::HashMap<String, LastParse>,
-    files: &[(&str, &ParsedFile)],
-) -> Vec<Option<&'a std::sync::Arc<syntax::ast::Item>>> {
+/// Which parse each of the files' items was placed from, as the last parses have it: one entry
+/// per item, in model order (`None` for an item of a file not parsed item by item).
+fn placed_origins(parses: &std::collections::HashMap<String, LastParse>, files: &[(&str, &ParsedFile)]) -> Vec<Option<syntax::ItemOrigin>> {
     let mut origins = Vec::with_capacity(files.iter().map(|(_, parsed)| parsed.items.len()).sum());
     for (path, parsed) in files {
         let from = origins.len();
         if let Some(last) = parses.get(*path) {
             let items = last.outcomes.iter().filter_map(|o| match o {
-                ChunkOutcome::Item { unplaced, placed: Some(placed) } => Some((unplaced, placed)),
+                ChunkOutcome::Item { placed: Some(placed), origin, .. } => Some((placed, *origin)),
                 _ => None,
             });
             // The memo is the parse that gave these items, unless a cancelled run left it behind.
-            for ((unplaced, placed), item) in items.zip(&parsed.items) {
-                origins.push(std::sync::Arc::ptr_eq(placed, item).then_some(unplaced));
+            for ((placed, origin), item) in items.zip(&parsed.items) {
+                origins.push(std::sync::Arc::ptr_eq(placed, item).then_some(origin));
             }
         }
         origins.resize(from + parsed.items.len(), None);
@@ -144,7 +140,7 @@ pub struct LastParse {
 enum ChunkOutcome {
     /// The item parsed from the chunk's text alone (spans from 0), and moved to where it stands
     /// (`None` only until `place` has placed it).
-    Item { unplaced: std::sync::Arc<syntax::ast::Item>, placed: Option<std::sync::Arc<syntax::ast::Item>> },
+    Item { unplaced: std::sync::Arc<syntax::ast::Item>, placed: Option<std::sync::Arc<syntax::ast::Item>>, origin: syntax::ItemOrigin },
     /// The chunk's syntax error, with spans from the chunk's start (boxed: most chunks are
     /// items, and the outcomes of a large file are a vector made anew per edit).
     Error(Box<Diagnostic>),
@@ -195,7 +191,7 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
             None => {
                 let source = text.get(chunk.span.range()).unwrap_or("");
                 match parse_item_text(db, ItemText::new(db, source, chunk.starts_with_keyword)) {
-                    Ok(item) => ChunkOutcome::Item { unplaced: std::sync::Arc::clone(item), placed: None },
+                    Ok(item) => ChunkOutcome::Item { unplaced: std::sync::Arc::clone(item), placed: None, origin: syntax::ItemOrigin::fresh() },
                     Err(error) => ChunkOutcome::Error(Box::new(error.clone())),
                 }
             }
@@ -275,7 +271,9 @@ fn unchanged_outcome(
         return None;
     }
     match std::mem::replace(outcome, ChunkOutcome::Test) {
-        ChunkOutcome::Item { unplaced, placed } => Some(ChunkOutcome::Item { unplaced, placed: if old_start == start { placed } else { None } }),
+        ChunkOutcome::Item { unplaced, placed, origin } => {
+            Some(ChunkOutcome::Item { unplaced, placed: if old_start == start { placed } else { None }, origin })
+        }
         error @ ChunkOutcome::Error(_) => Some(error),
         ChunkOutcome::Test => None,
     }
@@ -411,18 +409,13 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
         .collect();
     let library_names: Vec<&str> = project.library(db).iter().map(|f| f.path(db).as_str()).collect();
     if !*project.per_item_parsing(db) {
-        return model::build(&items, &metadata, library_items(db, project), &library_names, &mut |file, item| {
-            std::sync::Arc::new(model::item_facts(file, item))
-        });
+        return model::build(&items, &metadata, library_items(db, project), &library_names, &mut |file, item| model::item_facts(file, item).shared());
     }
     // An editor's session: items the edit left alone keep what checking them found, and an
     // edit that moves no name patches the last model instead of building anew.
     let stdlib = library_items(db, project);
     let with_paths: Vec<(&str, &ParsedFile)> = files.iter().zip(&parsed).map(|(f, (_, p))| (f.path(db).as_str(), *p)).collect();
-    // The parse memo is held while the model is built, so that the item each item was placed
-    // from is borrowed rather than shared anew per item (nothing below asks salsa for anything).
-    let parses = db.memos().parses.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let origins = placed_origins(&parses, &with_paths);
+    let origins = placed_origins(&db.memos().parses.lock().unwrap_or_else(std::sync::PoisonError::into_inner), &with_paths);
     // What the last build found, per item in model order: an entry an item takes over is moved,
     // not shared, so an edit costs no reference counting for the items it left alone.
     let before: std::cell::RefCell<Vec<Option<ItemFactsEntry>>> = std::cell::RefCell::new(take_memo(&db.memos().facts).into_iter().map(Some).collect());
@@ -435,12 +428,14 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
         let origin = origins.get(index).copied().flatten();
         let same = |entry: &ItemFactsEntry| std::sync::Arc::ptr_eq(&entry.0, item) && entry.1 == file;
         // An item an edit before it only moved: the copy it replaces was placed from the same item.
-        let moved_from = |entry: &ItemFactsEntry| entry.1 == file && matches!((&entry.3, origin), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b));
+        let moved_from = |entry: &ItemFactsEntry| entry.1 == file && origin.is_some() && entry.3 == origin;
         let mut before = before.borrow_mut();
         let take_same = |slot: &mut Option<ItemFactsEntry>| if slot.as_ref().is_some_and(same) { slot.take() } else { None };
         let kept = match before.get_mut(index).and_then(take_same) {
             Some(entry) => Some(entry),
             None if before.get(index).and_then(Option::as_ref).is_some_and(moved_from) => None,
+            // With as many items as last time, an item not where it stood is new or moved.
+            None if before.len() == origins.len() => None,
             None => {
                 let index = by_address.get_or_insert_with(|| {
                     before.iter().enumerate().filter_map(|(i, entry)| Some((std::sync::Arc::as_ptr(&entry.as_ref()?.0) as usize, i))).collect()
@@ -451,9 +446,9 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
         let entry = kept.unwrap_or_else(|| {
             let facts = match before.get(index).and_then(Option::as_ref) {
                 Some(entry) if moved_from(entry) => model::ItemFacts::moved(&entry.2, i64::from(item.span.start) - i64::from(entry.0.span.start)),
-                _ => std::sync::Arc::new(model::item_facts(file, item)),
+                _ => model::item_facts(file, item).shared(),
             };
-            (std::sync::Arc::clone(item), file, facts, origin.cloned())
+            (std::sync::Arc::clone(item), file, facts, origin)
         });
         let facts = std::sync::Arc::clone(&entry.2);
         now.push(entry);
@@ -463,15 +458,14 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
     // both were placed from the same item.
     let copied = |index: usize, last: &std::sync::Arc<syntax::ast::Item>| {
         let before = before.borrow();
-        let last_origin = before.get(index).and_then(Option::as_ref).filter(|entry| std::sync::Arc::ptr_eq(&entry.0, last)).and_then(|entry| entry.3.as_ref());
-        matches!((last_origin, origins.get(index).copied().flatten()), (Some(a), Some(b)) if std::sync::Arc::ptr_eq(a, b))
+        let last_origin = before.get(index).and_then(Option::as_ref).filter(|entry| std::sync::Arc::ptr_eq(&entry.0, last)).and_then(|entry| entry.3);
+        last_origin.is_some() && last_origin == origins.get(index).copied().flatten()
     };
     let last = take_memo(&db.memos().model);
     let built = match last.as_ref().and_then(|last| model::patch(last, &items, &metadata, stdlib, &copied, &mut facts_of)) {
         Some(patched) => patched,
         None => model::build(&items, &metadata, stdlib, &library_names, &mut facts_of),
     };
-    drop(parses);
     keep_memo(&db.memos().model, Some(built.clone()));
     keep_memo(&db.memos().facts, now);
     // What the last build had and this one did not take over (the items an edit changed or
@@ -510,11 +504,10 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
         // An editor's session: check again only what the last edit may have changed.
         // Which item each model item was placed from: the facts memo, filled by the model build in
         // model order, already knows (an entry that is not this very item knows nothing of it).
-        let origins: Vec<Option<std::sync::Arc<syntax::ast::Item>>> = {
+        let origins: Vec<Option<syntax::ItemOrigin>> = {
             let facts = db.memos().facts.lock();
             let facts = facts.as_deref().map_or(&[][..], Vec::as_slice);
-            let origin =
-                |i: usize, item: &std::sync::Arc<syntax::ast::Item>| facts.get(i).filter(|e| std::sync::Arc::ptr_eq(&e.0, item)).and_then(|e| e.3.clone());
+            let origin = |i: usize, item: &std::sync::Arc<syntax::ast::Item>| facts.get(i).filter(|e| std::sync::Arc::ptr_eq(&e.0, item)).and_then(|e| e.3);
             model.items.iter().enumerate().map(|(i, (_, item))| origin(i, item)).collect()
         };
         let (found, checked) = crate::checks::incremental::run_after_edit(model, target, take_memo(&db.memos().checks), origins);

@@ -33,7 +33,7 @@ use crate::model::Model;
 use crate::span::Span;
 use crate::syntax::ast::{Item, ItemKind, PrimitiveSource, SetKind};
 use crate::syntax::names::{visit_names, NameRole};
-use crate::syntax::Moves;
+use crate::syntax::{ItemOrigin, Moves};
 
 /// More changed items than this, and checking everything is about as quick.
 const MOST_CHANGED: usize = 64;
@@ -46,7 +46,7 @@ pub struct LastChecks {
     /// Each item's file, and the item it was placed from (its text parsed alone), when known:
     /// an item that an edit only moved is a new copy of the same one.
     files: Vec<FileId>,
-    origins: Vec<Option<Arc<Item>>>,
+    origins: Vec<Option<ItemOrigin>>,
     /// Name → positions (in `items`) of the items that declare or mention it.
     mentions: FastMap<String, Vec<usize>>,
     /// What the scoped checks found, each with the position of the item it is about.
@@ -56,6 +56,8 @@ pub struct LastChecks {
     context: Context,
     /// The indices of the items this run checked; `None` when it checked everything.
     checked: Option<Vec<usize>>,
+    /// Whether the items were in file order, by where they start.
+    ordered: bool,
 }
 
 impl LastChecks {
@@ -121,18 +123,29 @@ fn address(item: &Arc<Item>) -> usize {
 /// Runs the scoped checks over what changed since `last` (everything, without it), and returns
 /// all they find, with what the next run needs. `origins` gives, for each of the model's items,
 /// the item it was placed from (its text parsed alone), when known.
-pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, origins: Vec<Option<Arc<Item>>>) -> (Vec<Diagnostic>, LastChecks) {
+pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, origins: Vec<Option<ItemOrigin>>) -> (Vec<Diagnostic>, LastChecks) {
     let items = SharedItems(Arc::clone(&model.items));
     let files: Vec<FileId> = model.items.iter().map(|(file, _)| *file).collect();
-    // Findings are owned by the item they point into, found by position: items must be in order.
-    let ordered = model.items.windows(2).all(|w| matches!(w, [(fa, a), (fb, b)] if (fa, a.span.start) <= (fb, b.span.start)));
-    let last = last.filter(|last| ordered && last.context.same_as(model, target));
-    let Some(mut last) = last else { return check_everything(model, target, items, files, origins) };
     // With as many items as last time, every item that stayed stands where it stood: only the
     // changed positions are looked at.
+    let changed_in_place: Option<Vec<usize>> = last
+        .as_ref()
+        .filter(|last| items.len() == last.items.len())
+        .map(|last| (0..items.len()).filter(|&i| !matches!((items.get(i), last.items.get(i)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))).collect());
+    // Findings are owned by the item they point into, found by position: items must be in order.
+    // When they were, only the pairs around the changed positions can be out of order now.
+    let in_order = |i: usize| match model.items.get(i..i + 2) {
+        Some([(fa, a), (fb, b)]) => (fa, a.span.start) <= (fb, b.span.start),
+        _ => true,
+    };
+    let ordered = match (&changed_in_place, &last) {
+        (Some(changed), Some(last)) if last.ordered => changed.iter().all(|&i| in_order(i.saturating_sub(1)) && in_order(i)),
+        _ => (0..items.len()).all(in_order),
+    };
+    let last = last.filter(|last| ordered && last.context.same_as(model, target));
+    let Some(mut last) = last else { return check_everything(model, target, items, files, origins, ordered) };
     let mut moves = Moves::default();
-    let (added, removed): (Vec<usize>, Vec<(FileId, Arc<Item>)>) = if items.len() == last.items.len() {
-        let changed: Vec<usize> = (0..items.len()).filter(|&i| !matches!((items.get(i), last.items.get(i)), (Some(a), Some(b)) if Arc::ptr_eq(a, b))).collect();
+    let (added, removed): (Vec<usize>, Vec<(FileId, Arc<Item>)>) = if let Some(changed) = changed_in_place {
         // Items an edit of another item's length only moved keep their findings, moved with them.
         moves = moved_items(&last, &items, &files, &origins, &changed);
         last.found.iter_mut().for_each(|(_, d)| moves.diagnostic(d));
@@ -168,7 +181,7 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
         || added_items.clone().chain(removed_items.clone()).any(|item| affects_everything(item))
         || declared(added_items.clone()) != declared(removed_items.clone())
     {
-        return check_everything(model, target, items, files, origins);
+        return check_everything(model, target, items, files, origins, ordered);
     }
     // `agent_unique` is run again only when an agent or parameter changed. Parameters that only
     // moved inside their changed item keep their findings, which move with them.
@@ -210,14 +223,21 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
     let checked = scope.indices().map(<[usize]>::to_vec);
     // After an edit that moved many items, this may hold the last copies of their old places:
     // freeing thousands of items is for a thread of its own, not for the answer's path.
-    let replaced = (std::mem::take(&mut last.items), std::mem::take(&mut last.origins));
-    if replaced.0.len() > 1_000 {
+    let replaced = std::mem::take(&mut last.items);
+    if replaced.len() > 1_000 {
         let _ = std::thread::Builder::new().name("free-checked".into()).spawn(move || drop(replaced));
     }
-    (diagnostics, LastChecks { items, files, origins, mentions: last.mentions, found, unique, context: last.context, checked })
+    (diagnostics, LastChecks { items, files, origins, mentions: last.mentions, found, unique, context: last.context, checked, ordered })
 }
 
-fn check_everything(model: &Model, target: Target, items: SharedItems, files: Vec<FileId>, origins: Vec<Option<Arc<Item>>>) -> (Vec<Diagnostic>, LastChecks) {
+fn check_everything(
+    model: &Model,
+    target: Target,
+    items: SharedItems,
+    files: Vec<FileId>,
+    origins: Vec<Option<ItemOrigin>>,
+    ordered: bool,
+) -> (Vec<Diagnostic>, LastChecks) {
     // `agent_unique` costs about as much as the others together: it runs beside them.
     let (scoped, unique) = std::thread::scope(|threads| {
         let unique = threads.spawn(|| super::run_unique(model, target));
@@ -230,7 +250,7 @@ fn check_everything(model: &Model, target: Target, items: SharedItems, files: Ve
         remember(&mut mentions, item, i);
     }
     let diagnostics = scoped.into_iter().chain(unique.iter().cloned()).collect();
-    (diagnostics, LastChecks { items, files, origins, mentions, found, unique, context: Context::of(model, target), checked: None })
+    (diagnostics, LastChecks { items, files, origins, mentions, found, unique, context: Context::of(model, target), checked: None, ordered })
 }
 
 /// One primitive as `agent_unique` reads it: its name, agent or template, file, and parameters
@@ -261,14 +281,14 @@ fn same_but_places(before: &[WrittenParameters<'_>], now: &[WrittenParameters<'_
 
 /// Which of the `changed` positions hold copies of the item that stood there, moved by an edit
 /// before them (same file, same origin).
-fn moved_items(last: &LastChecks, items: &SharedItems, files: &[FileId], origins: &[Option<Arc<Item>>], changed: &[usize]) -> Moves {
+fn moved_items(last: &LastChecks, items: &SharedItems, files: &[FileId], origins: &[Option<ItemOrigin>], changed: &[usize]) -> Moves {
     let copies: Vec<(usize, FileId, u32, u32)> = changed
         .iter()
         .filter_map(|&i| {
             let (file, old_file) = (files.get(i)?, last.files.get(i)?);
-            let (origin, old_origin) = (origins.get(i)?.as_ref()?, last.origins.get(i)?.as_ref()?);
+            let (origin, old_origin) = ((*origins.get(i)?)?, (*last.origins.get(i)?)?);
             let (new, old) = (items.get(i)?, last.items.get(i)?);
-            (file == old_file && Arc::ptr_eq(origin, old_origin)).then_some((i, *file, old.span.start, new.span.start))
+            (file == old_file && origin == old_origin).then_some((i, *file, old.span.start, new.span.start))
         })
         .collect();
     Moves::among(&copies, files)

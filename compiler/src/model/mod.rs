@@ -192,6 +192,10 @@ pub struct Model {
     /// Indices into `items` of the `cluster`, `op-defaults` and `rsc-defaults` items, so that
     /// per-resource questions about defaults do not scan every item.
     pub option_items: Vec<usize>,
+    /// Indices into `items` of the fencing levels (the one kind whose facts read other items).
+    pub fencing_levels: Vec<usize>,
+    /// Whether any item is a template (primitives may then inherit from one).
+    pub has_templates: bool,
     /// How many of `diagnostics` come first from declaring and resolving names (`patch` keeps them).
     naming_diagnostics: usize,
 }
@@ -394,8 +398,11 @@ pub fn build(
     let mut all = Vec::with_capacity(files.iter().map(|(_, items)| items.len()).sum());
     for (file, items) in files {
         for item in items.iter() {
-            if matches!(item.kind, ItemKind::Cluster { .. } | ItemKind::Defaults { .. }) {
-                model.option_items.push(all.len());
+            match item.kind {
+                ItemKind::Cluster { .. } | ItemKind::Defaults { .. } => model.option_items.push(all.len()),
+                ItemKind::FencingLevel { .. } => model.fencing_levels.push(all.len()),
+                ItemKind::Template { .. } => model.has_templates = true,
+                _ => {}
             }
             all.push((*file, item.clone()));
         }
@@ -494,6 +501,9 @@ pub fn patch(
         agent_names: last.agent_names.clone(),
         diagnostics,
         option_items: last.option_items.clone(),
+        // A changed fencing level or template is never patched (`same_outline`): kinds stay put.
+        fencing_levels: last.fencing_levels.clone(),
+        has_templates: last.has_templates,
         naming_diagnostics: last.naming_diagnostics,
     };
     props::patch_items(&mut model, &changed, !moves.is_empty(), facts_of);

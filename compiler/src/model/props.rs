@@ -535,8 +535,12 @@ pub(super) fn check_items(model: &mut Model, facts_of: &mut dyn FnMut(FileId, &A
 /// Fills `model.primitives` from every item's primitive or template (with its item's index):
 /// primitives derived from a template inherit its agent and operations.
 fn fill_primitives(model: &mut Model, primitives: Vec<(usize, Arc<PrimitiveInfo>)>) {
-    let templates: std::collections::HashMap<compact_str::CompactString, Arc<PrimitiveInfo>> =
-        primitives.iter().filter(|(_, p)| model.kind_of(&p.name) == Some(super::SymbolKind::Template)).map(|(_, p)| (p.name.clone(), Arc::clone(p))).collect();
+    // Without templates, no primitive's name is looked up (a hash lookup per primitive).
+    let templates: std::collections::HashMap<compact_str::CompactString, Arc<PrimitiveInfo>> = if model.has_templates {
+        primitives.iter().filter(|(_, p)| model.kind_of(&p.name) == Some(super::SymbolKind::Template)).map(|(_, p)| (p.name.clone(), Arc::clone(p))).collect()
+    } else {
+        std::collections::HashMap::new()
+    };
     let map = Arc::make_mut(&mut model.primitives);
     for (_, p) in primitives {
         let p = inherit(p, |t| templates.get(t));
@@ -571,30 +575,38 @@ pub(super) fn patch_items(model: &mut Model, changed: &[usize], moved: bool, fac
 /// with the index of its item.
 fn collect_facts(model: &Model, facts_of: &mut dyn FnMut(FileId, &Arc<Item>) -> Arc<ItemFacts>, out: &mut Vec<Diagnostic>) -> Vec<(usize, Arc<PrimitiveInfo>)> {
     let mut primitives = Vec::new();
+    // Only the fencing levels are looked into here: reading every item would cost an editor's
+    // session a cache miss per item and edit.
+    let mut fencing_levels = model.fencing_levels.iter().copied().peekable();
     for (index, (file, item)) in model.items.iter().enumerate() {
         let facts = facts_of(*file, item);
         out.extend(facts.diagnostics.iter().cloned());
         primitives.extend(facts.primitive.iter().map(|p| (index, Arc::clone(p))));
-        // The one finding that reads another item: whether a fencing level's devices fence.
-        if let ItemKind::FencingLevel { devices, .. } = &item.kind {
-            let mut c = Checker { file: *file, out };
-            for device in devices {
-                let agent = model.item_of(&device.text).and_then(|(_, i)| match &i.kind {
-                    ItemKind::Primitive { source: PrimitiveSource::Agent(a), .. } => Some(a.text.as_str()),
-                    _ => None,
-                });
-                if let Some(agent) = agent.filter(|a| !a.starts_with("stonith:")) {
-                    c.error(
-                        &codes::WRONG_KIND,
-                        device.span,
-                        format!("`{}` ({agent}) is not a fencing device", device.text),
-                        Some("fencing levels list stonith primitives, such as `primitive ipmi-n1: stonith:fence_ipmilan`".to_string()),
-                    );
-                }
-            }
+        if fencing_levels.next_if_eq(&index).is_some() {
+            check_fencing_devices(model, *file, item, out);
         }
     }
     primitives
+}
+
+/// The one finding that reads another item: whether a fencing level's devices fence.
+fn check_fencing_devices(model: &Model, file: FileId, item: &Item, out: &mut Vec<Diagnostic>) {
+    let ItemKind::FencingLevel { devices, .. } = &item.kind else { return };
+    let mut c = Checker { file, out };
+    for device in devices {
+        let agent = model.item_of(&device.text).and_then(|(_, i)| match &i.kind {
+            ItemKind::Primitive { source: PrimitiveSource::Agent(a), .. } => Some(a.text.as_str()),
+            _ => None,
+        });
+        if let Some(agent) = agent.filter(|a| !a.starts_with("stonith:")) {
+            c.error(
+                &codes::WRONG_KIND,
+                device.span,
+                format!("`{}` ({agent}) is not a fencing device", device.text),
+                Some("fencing levels list stonith primitives, such as `primitive ipmi-n1: stonith:fence_ipmilan`".to_string()),
+            );
+        }
+    }
 }
 
 /// A primitive derived from a template, with the template's agent and the template's operations
@@ -617,6 +629,17 @@ pub struct ItemFacts {
 }
 
 impl ItemFacts {
+    /// The facts, shared: the facts of an item that finds nothing and is no primitive (most
+    /// constraints) are one value for all of them, so a model's items do not each hold their own.
+    pub fn shared(self) -> Arc<ItemFacts> {
+        static NOTHING: std::sync::LazyLock<Arc<ItemFacts>> = std::sync::LazyLock::new(|| Arc::new(ItemFacts { diagnostics: Vec::new(), primitive: None }));
+        if self.diagnostics.is_empty() && self.primitive.is_none() {
+            Arc::clone(&NOTHING)
+        } else {
+            Arc::new(self)
+        }
+    }
+
     /// The facts of the same item moved `by` bytes (an edit before it changed the text's length):
     /// the same facts when they hold no place.
     pub fn moved(facts: &Arc<ItemFacts>, by: i64) -> Arc<ItemFacts> {

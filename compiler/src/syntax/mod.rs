@@ -18,7 +18,7 @@ use hapolicy_grammar::{HapolicyParser, Rule};
 use crate::diagnostics::{codes, Diagnostic};
 use crate::span::Span;
 pub use chunk::{chunks, chunks_after_edit, Chunk, TextChange, ITEM_KEYWORDS};
-pub use shift::{Moves, Shift};
+pub use shift::{ItemOrigin, Moves, Shift};
 pub use strings::quote;
 pub(crate) use strings::unescape;
 

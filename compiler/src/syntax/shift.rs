@@ -297,6 +297,19 @@ impl Shift for Diagnostic {
     }
 }
 
+/// Which parse of an item's text a placed item came from. The copies that edits elsewhere make
+/// of one parse (moving it) share it; a new parse never shares another's. A number, not the
+/// parsed item itself: comparing two costs no visit to either item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ItemOrigin(u64);
+
+impl ItemOrigin {
+    pub fn fresh() -> ItemOrigin {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        ItemOrigin(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// An item that may have only moved: its index, its file, and where it started before the edit
 /// and starts now.
 pub type MovedCopy = (usize, FileId, u32, u32);
