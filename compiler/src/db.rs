@@ -219,7 +219,7 @@ pub fn parse_file(db: &dyn Db, file: SourceFile, per_item: bool) -> ParsedFile {
         kept = std::mem::take(&mut last.text);
         // What was not reused moved or changed: after a large edit, free it off the answer's path.
         if last.outcomes.len() > 1_000 {
-            let _ = std::thread::Builder::new().name("free-items".into()).spawn(move || drop(last));
+            crate::drop_aside::drop_aside(last);
         }
     }
     kept.clear();
@@ -293,17 +293,12 @@ fn place(outcomes: &mut [ChunkOutcome], to_place: &[(usize, usize)]) {
     let placed = if to_place.len() < ON_TWO_THREADS_FROM {
         placed_of(to_place, outcomes)
     } else {
+        // On the pool's threads, which outlive the edit (see the workspace's Cargo.toml).
         let (first, second) = to_place.split_at(to_place.len() / 2);
         let shared: &[ChunkOutcome] = outcomes;
-        std::thread::scope(|scope| {
-            let later = scope.spawn(|| placed_of(second, shared));
-            let mut placed = placed_of(first, shared);
-            match later.join() {
-                Ok(rest) => placed.extend(rest),
-                Err(_) => placed.extend(placed_of(second, shared)),
-            }
-            placed
-        })
+        let (mut placed, rest) = rayon::join(|| placed_of(first, shared), || placed_of(second, shared));
+        placed.extend(rest);
+        placed
     };
     for (&(i, _), item) in to_place.iter().zip(placed) {
         if let Some(ChunkOutcome::Item { placed, .. }) = outcomes.get_mut(i) {
@@ -472,7 +467,7 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
     // moved): after a large edit, freed off the answer's path.
     let before = before.into_inner();
     if before.len() > 1_000 {
-        let _ = std::thread::Builder::new().name("free-facts".into()).spawn(move || drop(before));
+        crate::drop_aside::drop_aside(before);
     }
     built
 }

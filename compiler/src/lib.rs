@@ -12,6 +12,7 @@ pub mod checks;
 pub mod cib;
 pub mod db;
 pub mod diagnostics;
+mod drop_aside;
 pub mod fast_hash;
 pub mod format;
 pub mod ide;

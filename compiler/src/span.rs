@@ -52,9 +52,18 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
+        for_each_newline(text, |at| {
+            starts.push(at + 1);
+            true
+        });
         LineIndex { starts }
+    }
+
+    /// The byte offset of every line's start, in order.
+    pub fn starts(&self) -> &[usize] {
+        &self.starts
     }
 
     /// The 1-based line and character column of a byte offset.
@@ -81,13 +90,65 @@ impl LineIndex {
 pub fn offset_of_position(text: &str, line: u32, column: u32, utf16: bool) -> usize {
     let start = match line {
         0 => 0,
-        _ => match text.match_indices('\n').nth(line as usize - 1) {
-            Some((newline, _)) => newline + 1,
+        _ => match nth_newline(text, line as usize - 1) {
+            Some(newline) => newline + 1,
             None => return text.len(),
         },
     };
     let end = text.get(start..).and_then(|rest| rest.find('\n')).map_or(text.len(), |n| start + n);
     offset_in_line(text, start, end, column, utf16)
+}
+
+/// Calls `found` with the offset of each `\n` in order, until it returns false. A large file's
+/// lines are short, so searching for each newline in turn costs a call per line; this looks at
+/// 64 bytes at a time instead, as a bit mask the compiler can build with vector instructions.
+fn for_each_newline(text: &str, mut found: impl FnMut(usize) -> bool) {
+    const BLOCK: usize = 64;
+    let bytes = text.as_bytes();
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    let mut base = 0;
+    for block in blocks.by_ref() {
+        let mut mask = block.iter().enumerate().fold(0u64, |mask, (i, &b)| mask | (u64::from(b == b'\n') << i));
+        while mask != 0 {
+            if !found(base + mask.trailing_zeros() as usize) {
+                return;
+            }
+            mask &= mask - 1;
+        }
+        base += BLOCK;
+    }
+    for (i, &b) in blocks.remainder().iter().enumerate() {
+        if b == b'\n' && !found(base + i) {
+            return;
+        }
+    }
+}
+
+/// The offset of the `n`th `\n` (from 0), if the text has that many. Whole blocks are counted,
+/// not searched, until the one holding it.
+fn nth_newline(text: &str, n: usize) -> Option<usize> {
+    const BLOCK: usize = 4096;
+    let bytes = text.as_bytes();
+    let (mut base, mut seen) = (0, 0);
+    for block in bytes.chunks(BLOCK) {
+        let count = block.iter().filter(|&&b| b == b'\n').count();
+        if seen + count > n {
+            break;
+        }
+        seen += count;
+        base += block.len();
+    }
+    let rest = text.get(base..)?;
+    let mut at = None;
+    for_each_newline(rest, |i| {
+        if seen == n {
+            at = Some(base + i);
+            return false;
+        }
+        seen += 1;
+        true
+    });
+    at
 }
 
 /// The byte offset of a column of the line `start..end` (without its newline).
@@ -166,5 +227,23 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Newlines are found by blocks of bytes: lines of every length, across the blocks' edges.
+    #[test]
+    fn newlines_are_found_across_block_edges() {
+        let mut text = String::new();
+        for n in 0..400 {
+            text.extend(std::iter::repeat_n('x', n * 7 % 131));
+            text.push(if n % 5 == 0 { 'é' } else { 'y' });
+            text.push('\n');
+        }
+        text.push_str("tail");
+        let expected: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        assert_eq!(LineIndex::new(&text).starts(), expected.as_slice());
+        for (line, &start) in expected.iter().enumerate() {
+            assert_eq!(offset_of_position(&text, u32::try_from(line).unwrap_or(u32::MAX), 0, true), start, "line {line}");
+        }
+        assert_eq!(offset_of_position(&text, 401, 0, true), text.len(), "past the last line");
     }
 }

@@ -250,7 +250,8 @@ fn apply_changes(text: &mut String, changes: Vec<TextDocumentContentChangeEvent>
             Some(range) => {
                 // One change of a large file: only the text up to it is scanned, not indexed.
                 let at = |p: Position| offset_of_position(text, p.line, p.character, !utf8);
-                let (start, end) = (at(range.start), at(range.end).max(at(range.start)));
+                let start = at(range.start);
+                let end = at(range.end).max(start);
                 if text.is_char_boundary(start) && text.is_char_boundary(end) && end <= text.len() {
                     text.replace_range(start..end, &change.text);
                 }

@@ -222,10 +222,10 @@ pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, o
     let diagnostics = found.iter().map(|(_, d)| d).chain(&unique).cloned().collect();
     let checked = scope.indices().map(<[usize]>::to_vec);
     // After an edit that moved many items, this may hold the last copies of their old places:
-    // freeing thousands of items is for a thread of its own, not for the answer's path.
+    // freeing thousands of items is for the freeing thread, not for the answer's path.
     let replaced = std::mem::take(&mut last.items);
     if replaced.len() > 1_000 {
-        let _ = std::thread::Builder::new().name("free-checked".into()).spawn(move || drop(replaced));
+        crate::drop_aside::drop_aside(replaced);
     }
     (diagnostics, LastChecks { items, files, origins, mentions: last.mentions, found, unique, context: last.context, checked, ordered })
 }

@@ -68,8 +68,7 @@ pub(crate) struct Source<'a> {
 
 impl<'a> Source<'a> {
     pub(crate) fn new(text: &'a str) -> Source<'a> {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let line_starts = crate::span::LineIndex::new(text).starts().to_vec();
         Source { text, comments: scan_comments(text), line_starts }
     }
 

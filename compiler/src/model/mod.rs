@@ -202,7 +202,7 @@ pub struct Model {
 
 /// A large model takes tens of milliseconds to free (hundreds of thousands of small
 /// allocations). When an edit replaces it, the database frees the old one while the editor
-/// waits for diagnostics: so a large model hands its contents to a thread of their own.
+/// waits for diagnostics: so a large model hands its contents to the freeing thread.
 impl Drop for Model {
     fn drop(&mut self) {
         const ASIDE_FROM: usize = 2_000;
@@ -218,8 +218,7 @@ impl Drop for Model {
             std::mem::take(&mut self.agents),
             std::mem::take(&mut self.diagnostics),
         );
-        // If no thread can be started, the contents are freed here, as usual.
-        let _ = std::thread::Builder::new().name("free-model".into()).spawn(move || drop(contents));
+        crate::drop_aside::drop_aside(contents);
     }
 }
 
