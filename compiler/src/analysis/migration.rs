@@ -375,7 +375,7 @@ fn prop<'a>(props: &'a [Assign], key: &str) -> Option<&'a str> {
 /// Every mandatory, symmetrical ordering of the project, pairs and sets alike.
 fn order_edges(model: &Model) -> Vec<OrderEdge<'_>> {
     let mut out = Vec::new();
-    for (file, item) in model.items.iter() {
+    for (file, item) in model.orders.iter().filter_map(|&i| model.items.get(i)) {
         let ItemKind::Order { name, pair, props, sets } = &item.kind else { continue };
         // Only mandatory, symmetrical orders carry a restart over to the dependent: crm_simulate
         // migrates the dependent of an optional or asymmetrical order while its first restarts.

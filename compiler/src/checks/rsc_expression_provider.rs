@@ -94,7 +94,8 @@ pub fn check(model: &Model, target: Target, out: &mut Vec<Diagnostic>) {
     if target != Target::Pacemaker2 {
         return;
     }
-    for (file, item) in model.items.iter() {
+    // Defaults are among the option items: this runs after every edit, and reads no other item.
+    for (file, item) in model.option_items.iter().filter_map(|&i| model.items.get(i)) {
         if let ItemKind::Defaults { when, .. } = &item.kind {
             when.iter().for_each(|w| walk(model, *file, w, out, 0));
         }

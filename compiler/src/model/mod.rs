@@ -194,6 +194,8 @@ pub struct Model {
     pub option_items: Vec<usize>,
     /// Indices into `items` of the fencing levels (the one kind whose facts read other items).
     pub fencing_levels: Vec<usize>,
+    /// Indices into `items` of the orders, which the migration analysis reads for any resource.
+    pub orders: Vec<usize>,
     /// Whether any item is a template (primitives may then inherit from one).
     pub has_templates: bool,
     /// How many of `diagnostics` come first from declaring and resolving names (`patch` keeps them).
@@ -400,6 +402,7 @@ pub fn build(
             match item.kind {
                 ItemKind::Cluster { .. } | ItemKind::Defaults { .. } => model.option_items.push(all.len()),
                 ItemKind::FencingLevel { .. } => model.fencing_levels.push(all.len()),
+                ItemKind::Order { .. } => model.orders.push(all.len()),
                 ItemKind::Template { .. } => model.has_templates = true,
                 _ => {}
             }
@@ -500,8 +503,10 @@ pub fn patch(
         agent_names: last.agent_names.clone(),
         diagnostics,
         option_items: last.option_items.clone(),
-        // A changed fencing level or template is never patched (`same_outline`): kinds stay put.
+        // A patched item keeps its kind (`same_outline`), and a changed fencing level or
+        // template is never patched.
         fencing_levels: last.fencing_levels.clone(),
+        orders: last.orders.clone(),
         has_templates: last.has_templates,
         naming_diagnostics: last.naming_diagnostics,
     };
