@@ -138,8 +138,9 @@ pub struct LastParse {
 }
 
 enum ChunkOutcome {
-    /// The item parsed from the chunk's text alone (spans from 0), and moved to where it stands
-    /// (`None` only until `place` has placed it).
+    /// The item parsed from the chunk's text alone (spans from 0), moved to where it stands
+    /// (`None` only until `place` has placed it), and that parse's number, which every copy
+    /// placed from it shares.
     Item { unplaced: std::sync::Arc<syntax::ast::Item>, placed: Option<std::sync::Arc<syntax::ast::Item>>, origin: syntax::ItemOrigin },
     /// The chunk's syntax error, with spans from the chunk's start (boxed: most chunks are
     /// items, and the outcomes of a large file are a vector made anew per edit).
@@ -422,7 +423,7 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
         let index = now.len();
         let origin = origins.get(index).copied().flatten();
         let same = |entry: &ItemFactsEntry| std::sync::Arc::ptr_eq(&entry.0, item) && entry.1 == file;
-        // An item an edit before it only moved: the copy it replaces was placed from the same item.
+        // An item an edit before it only moved: the copy it replaces was placed from the same parse.
         let moved_from = |entry: &ItemFactsEntry| entry.1 == file && origin.is_some() && entry.3 == origin;
         let mut before = before.borrow_mut();
         let take_same = |slot: &mut Option<ItemFactsEntry>| if slot.as_ref().is_some_and(same) { slot.take() } else { None };
@@ -450,7 +451,7 @@ pub fn project_model(db: &dyn Db, project: Project) -> Model {
         facts
     };
     // The item at `index` is a copy of the last model's item there that an edit before it moved:
-    // both were placed from the same item.
+    // both were placed from the same parse.
     let copied = |index: usize, last: &std::sync::Arc<syntax::ast::Item>| {
         let before = before.borrow();
         let last_origin = before.get(index).and_then(Option::as_ref).filter(|entry| std::sync::Arc::ptr_eq(&entry.0, last)).and_then(|entry| entry.3);
@@ -497,7 +498,7 @@ pub fn project_diagnostics(db: &dyn Db, project: Project) -> Vec<Diagnostic> {
     all.extend(model.diagnostics.iter().cloned());
     if *project.per_item_parsing(db) {
         // An editor's session: check again only what the last edit may have changed.
-        // Which item each model item was placed from: the facts memo, filled by the model build in
+        // Which parse each model item was placed from: the facts memo, filled by the model build in
         // model order, already knows (an entry that is not this very item knows nothing of it).
         let origins: Vec<Option<syntax::ItemOrigin>> = {
             let facts = db.memos().facts.lock();

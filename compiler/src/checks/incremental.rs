@@ -6,7 +6,7 @@
 //!
 //! Items are told apart by address: parsing reuses an unchanged item (`db::parse_file`), so an
 //! item with a new address is one the edit changed or moved. A moved item (an edit before it
-//! changed the text's length) is a new copy of the same item parsed alone (its origin): it keeps
+//! changed the text's length) is a new copy of the same parse (its `ItemOrigin`): it keeps
 //! its findings, moved by the same distance, and is not checked again. What is kept per item is
 //! kept by the item's position, which an edit that adds or removes no item leaves alone.
 //!
@@ -43,7 +43,7 @@ const MOST_CHANGED: usize = 64;
 pub struct LastChecks {
     /// The items checked, held so that their addresses stay theirs.
     items: SharedItems,
-    /// Each item's file, and the item it was placed from (its text parsed alone), when known:
+    /// Each item's file, and the parse it was placed from (its text parsed alone), when known:
     /// an item that an edit only moved is a new copy of the same one.
     files: Vec<FileId>,
     origins: Vec<Option<ItemOrigin>>,
@@ -122,7 +122,7 @@ fn address(item: &Arc<Item>) -> usize {
 
 /// Runs the scoped checks over what changed since `last` (everything, without it), and returns
 /// all they find, with what the next run needs. `origins` gives, for each of the model's items,
-/// the item it was placed from (its text parsed alone), when known.
+/// the parse it was placed from (its text parsed alone), when known.
 pub fn run_after_edit(model: &Model, target: Target, last: Option<LastChecks>, origins: Vec<Option<ItemOrigin>>) -> (Vec<Diagnostic>, LastChecks) {
     let items = SharedItems(Arc::clone(&model.items));
     let files: Vec<FileId> = model.items.iter().map(|(file, _)| *file).collect();
