@@ -5,26 +5,25 @@ use super::ast::*;
 use crate::diagnostics::{Diagnostic, FileId};
 use crate::span::Span;
 
-/// Adds `by` bytes to every span.
+/// Moves every span `by` bytes (back, when negative).
 pub trait Shift {
-    fn shift(&mut self, by: u32);
+    fn shift(&mut self, by: i64);
 }
 
 impl Shift for Span {
-    fn shift(&mut self, by: u32) {
-        self.start = self.start.saturating_add(by);
-        self.end = self.end.saturating_add(by);
+    fn shift(&mut self, by: i64) {
+        *self = self.moved(by);
     }
 }
 
 impl<T: Shift> Shift for Vec<T> {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         self.iter_mut().for_each(|x| x.shift(by));
     }
 }
 
 impl<T: Shift> Shift for Option<T> {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         if let Some(x) = self {
             x.shift(by);
         }
@@ -32,14 +31,14 @@ impl<T: Shift> Shift for Option<T> {
 }
 
 impl<A: Shift, B: Shift> Shift for (A, B) {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         self.0.shift(by);
         self.1.shift(by);
     }
 }
 
 impl<A: Shift, B: Shift, C: Shift> Shift for (A, B, C) {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         self.0.shift(by);
         self.1.shift(by);
         self.2.shift(by);
@@ -50,7 +49,7 @@ impl<A: Shift, B: Shift, C: Shift> Shift for (A, B, C) {
 macro_rules! shift_fields {
     ($($ty:ty => $($field:ident),+;)+) => {
         $(impl Shift for $ty {
-            fn shift(&mut self, by: u32) {
+            fn shift(&mut self, by: i64) {
                 $(self.$field.shift(by);)+
             }
         })+
@@ -77,7 +76,7 @@ shift_fields! {
 }
 
 impl Shift for PrimitiveSource {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         match self {
             PrimitiveSource::Agent(s) | PrimitiveSource::Template(s) => s.shift(by),
         }
@@ -85,7 +84,7 @@ impl Shift for PrimitiveSource {
 }
 
 impl Shift for Expr {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         match self {
             Expr::And(children, span) | Expr::Or(children, span) => {
                 children.shift(by);
@@ -132,7 +131,7 @@ impl Shift for Expr {
 }
 
 impl Shift for CompareValue {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         match self {
             CompareValue::Literal(v) => v.shift(by),
             CompareValue::Param(s) | CompareValue::Meta(s) => s.shift(by),
@@ -141,7 +140,7 @@ impl Shift for CompareValue {
 }
 
 impl Shift for DateExpr {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         match self {
             DateExpr::Gt(v) | DateExpr::Lt(v) => v.shift(by),
             DateExpr::InRange { start, end, duration } => {
@@ -154,7 +153,7 @@ impl Shift for DateExpr {
 }
 
 impl Shift for LocationTarget {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         match self {
             LocationTarget::Resource(s) => s.shift(by),
             LocationTarget::Pattern(v) => v.shift(by),
@@ -163,7 +162,7 @@ impl Shift for LocationTarget {
 }
 
 impl Shift for FencingTarget {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         match self {
             FencingTarget::Node(s) => s.shift(by),
             FencingTarget::Pattern(v) => v.shift(by),
@@ -176,7 +175,7 @@ impl Shift for FencingTarget {
 }
 
 impl Shift for ItemKind {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         match self {
             ItemKind::Cluster { name, props, when, entries } | ItemKind::Defaults { name, props, when, entries, .. } => {
                 name.shift(by);
@@ -286,7 +285,7 @@ impl Shift for ItemKind {
 }
 
 impl Shift for Diagnostic {
-    fn shift(&mut self, by: u32) {
+    fn shift(&mut self, by: i64) {
         self.span.shift(by);
         for label in &mut self.labels {
             label.span.shift(by);
