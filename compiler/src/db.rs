@@ -380,7 +380,9 @@ pub fn parse_agent_metadata(db: &dyn salsa::Database, metadata: AgentMetadata) -
 /// resolved (supplying it later would build the model twice).
 #[salsa::tracked(returns(ref))]
 pub fn used_agents(db: &dyn Db, project: Project) -> Vec<String> {
-    // Agents are written the same way many times over: each distinct text is parsed once.
+    // Agents are written the same way many times over: each distinct text is parsed once. A
+    // hash set, because this runs after every edit and a sorted set compares each primitive's
+    // agent with several others.
     let mut names: Vec<String> = project
         .files(db)
         .iter()
@@ -391,7 +393,7 @@ pub fn used_agents(db: &dyn Db, project: Project) -> Vec<String> {
             }
             _ => None,
         })
-        .collect::<std::collections::BTreeSet<&str>>()
+        .collect::<crate::fast_hash::FastSet<&str>>()
         .into_iter()
         .filter_map(|text| model::Agent::parse(text).ok().map(|agent| agent.spec()))
         .collect();
