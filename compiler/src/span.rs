@@ -66,6 +66,11 @@ impl LineIndex {
         &self.starts
     }
 
+    /// The same, taken out of the index.
+    pub fn into_starts(self) -> Vec<usize> {
+        self.starts
+    }
+
     /// The 1-based line and character column of a byte offset.
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = offset.min(text.len());

@@ -68,7 +68,7 @@ pub(crate) struct Source<'a> {
 
 impl<'a> Source<'a> {
     pub(crate) fn new(text: &'a str) -> Source<'a> {
-        let line_starts = crate::span::LineIndex::new(text).starts().to_vec();
+        let line_starts = crate::span::LineIndex::new(text).into_starts();
         Source { text, comments: scan_comments(text), line_starts }
     }
 

@@ -651,9 +651,7 @@ impl ItemFacts {
             .iter()
             .map(|d| {
                 let mut d = d.clone();
-                d.span = d.span.moved(by);
-                d.labels.iter_mut().for_each(|l| l.span = l.span.moved(by));
-                d.fixes.iter_mut().flat_map(|f| f.edits.iter_mut()).for_each(|e| e.span = e.span.moved(by));
+                crate::syntax::Shift::shift(&mut d, by);
                 d
             })
             .collect();
